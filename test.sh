@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Sets up and runs every test of OpenElb Dashboard, then prints one line "N passed, N failed".
+# Needs only the .NET 10 SDK; anything else the tests need is installed here (as root) or named (otherwise).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export TESTINGPLATFORM_TELEMETRY_OPTOUT=1 MSBUILDTERMINALLOGGER=off
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "test.sh: the .NET 10 SDK is required (https://learn.microsoft.com/dotnet/core/install/linux-debian)." >&2
+  exit 2
+fi
+
+results=.test-results
+rm -rf "$results"
+mkdir -p "$results"
+
+echo "test.sh: building (Release, warnings are errors)"
+if ! dotnet build OpenElb.Dashboard.sln -c Release -nologo -v quiet -clp:NoSummary\;ErrorsOnly > "$results/build.log" 2>&1; then
+  grep -E "error|Error" "$results/build.log" | sort -u | head -50 >&2 || cat "$results/build.log" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+echo "test.sh: running tests"
+status=0
+dotnet test --solution OpenElb.Dashboard.sln -c Release --no-build --no-progress \
+  --results-directory "$PWD/$results" --report-xunit-xml > "$results/test.log" 2>&1 || status=$?
+
+echo "test.sh: benchmark smoke run (no timings asserted)"
+smoke=0
+dotnet run --project bench/OpenElb.Dashboard.Benchmarks -c Release --no-build -- --smoke > "$results/bench-smoke.log" 2>&1 || smoke=$?
+
+# Sum the xUnit XML reports of every test project.
+passed=0; failed=0; skipped=0; assemblies=0
+for report in "$results"/*.xml; do
+  [ -e "$report" ] || continue
+  while read -r line; do
+    p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$line")
+    f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$line")
+    e=$(sed -n 's/.* errors="\([0-9]*\)".*/\1/p' <<<"$line")
+    s=$(sed -n 's/.* skipped="\([0-9]*\)".*/\1/p' <<<"$line")
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0})); skipped=$((skipped + ${s:-0}))
+    assemblies=$((assemblies + 1))
+  done < <(grep -o '<assembly [^>]*>' "$report")
+done
+
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ]; then
+  grep -E "failed |error|Error|Assert|Exception|Expected|Actual|at OpenElb" "$results/test.log" | head -80 >&2 || true
+fi
+if [ "$smoke" -ne 0 ]; then
+  echo "test.sh: benchmark smoke run failed:" >&2
+  tail -30 "$results/bench-smoke.log" >&2
+  failed=$((failed + 1))
+fi
+if [ "$assemblies" -eq 0 ] || [ $((passed + failed)) -eq 0 ]; then
+  echo "test.sh: no test ran (see $results/test.log)" >&2
+  tail -20 "$results/test.log" >&2
+  failed=$((failed + 1))
+fi
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "test.sh: the test run exited with $status (see $results/test.log)" >&2
+  tail -20 "$results/test.log" >&2
+  failed=1
+fi
+
+[ "$skipped" -gt 0 ] && echo "test.sh: $skipped skipped"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
