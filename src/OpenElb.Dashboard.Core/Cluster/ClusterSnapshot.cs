@@ -12,7 +12,8 @@ namespace OpenElb.Dashboard.Core.Cluster;
 public sealed class ClusterSnapshot
 {
     private readonly Dictionary<string, int> _nodeIndex;
-    private readonly Dictionary<string, SpeakerPod[]> _podsByNode;
+    private readonly Dictionary<string, (int Start, int Count)> _podsByNode;
+    private readonly SpeakerPod[] _pods;
 
     /// <summary>Creates a snapshot; the collections are copied and sorted.</summary>
     /// <param name="version">A number that grows with every change the feed observed.</param>
@@ -35,12 +36,17 @@ public sealed class ClusterSnapshot
     {
         Version = version;
         ObservedAt = observedAt;
-        Nodes = new([.. nodes.OrderBy(static n => n.Name, StringComparer.Ordinal)]);
-        SpeakerPods = new([.. speakerPods.OrderBy(static p => p.NodeName, StringComparer.Ordinal).ThenBy(static p => p.Name, StringComparer.Ordinal)]);
+        Nodes = new(SortedCopy(nodes, static (a, b) => string.CompareOrdinal(a.Name, b.Name)));
+        _pods = SortedCopy(speakerPods, static (a, b) =>
+        {
+            var c = string.CompareOrdinal(a.NodeName, b.NodeName);
+            return c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
+        });
+        SpeakerPods = new(_pods);
         Speaker = speaker;
-        Peers = new([.. peers.OrderBy(static p => p.Name, StringComparer.Ordinal)]);
+        Peers = new(SortedCopy(peers, static (a, b) => string.CompareOrdinal(a.Name, b.Name)));
         BgpConf = bgpConf;
-        Eips = new([.. eips.OrderBy(static e => e.Name, StringComparer.Ordinal)]);
+        Eips = new(SortedCopy(eips, static (a, b) => string.CompareOrdinal(a.Name, b.Name)));
 
         _nodeIndex = new Dictionary<string, int>(Nodes.Count, StringComparer.Ordinal);
         for (var i = 0; i < Nodes.Count; i++)
@@ -48,10 +54,44 @@ public sealed class ClusterSnapshot
             _nodeIndex[Nodes[i].Name] = i;
         }
         Debug.Assert(_nodeIndex.Count == Nodes.Count, "node names are unique");
-        _podsByNode = SpeakerPods
-            .Where(static p => p.NodeName.Length > 0)
-            .GroupBy(static p => p.NodeName, StringComparer.Ordinal)
-            .ToDictionary(static g => g.Key, static g => g.ToArray(), StringComparer.Ordinal);
+
+        // Pods are sorted by node: one pass records each node's run, so lookups slice the one array.
+        _podsByNode = new Dictionary<string, (int Start, int Count)>(StringComparer.Ordinal);
+        var pods = SpeakerPods;
+        for (var start = 0; start < pods.Count;)
+        {
+            var end = start + 1;
+            while (end < pods.Count && string.Equals(pods[end].NodeName, pods[start].NodeName, StringComparison.Ordinal))
+            {
+                end++;
+            }
+            if (pods[start].NodeName.Length > 0)
+            {
+                _podsByNode[pods[start].NodeName] = (start, end - start);
+            }
+            start = end;
+        }
+    }
+
+    /// <summary>Copies to an array and sorts it, skipping the sort when the input is already in order (the common case).</summary>
+    private static T[] SortedCopy<T>(IEnumerable<T> items, Comparison<T> comparison)
+    {
+        var array = items is EquatableArray<T> equatable ? equatable.AsSpan().ToArray() : items.ToArray();
+        for (var i = 1; i < array.Length; i++)
+        {
+            if (comparison(array[i - 1], array[i]) > 0)
+            {
+                // Stable, like the LINQ ordering it replaces: equal keys keep their input order.
+                var ordered = array.Select((item, index) => (item, index)).ToArray();
+                Array.Sort(ordered, (a, b) =>
+                {
+                    var c = comparison(a.item, b.item);
+                    return c != 0 ? c : a.index.CompareTo(b.index);
+                });
+                return [.. ordered.Select(static o => o.item)];
+            }
+        }
+        return array;
     }
 
     /// <summary>An empty snapshot (no cluster data yet).</summary>
@@ -89,12 +129,15 @@ public sealed class ClusterSnapshot
 
     /// <summary>The speaker pods bound to <paramref name="nodeName"/> (several during a rolling update), sorted by name.</summary>
     public IReadOnlyList<SpeakerPod> SpeakerPodsOn(string nodeName) =>
-        _podsByNode.TryGetValue(nodeName, out var pods) ? pods : [];
+        _podsByNode.TryGetValue(nodeName, out var run) ? new ArraySegment<SpeakerPod>(_pods, run.Start, run.Count) : Array.Empty<SpeakerPod>();
+
+    private ReadOnlySpan<SpeakerPod> PodSpan(string nodeName) =>
+        _podsByNode.TryGetValue(nodeName, out var run) ? _pods.AsSpan(run.Start, run.Count) : [];
 
     /// <summary>The live (running, ready, not terminating) speaker pod on <paramref name="nodeName"/>, or <c>null</c>.</summary>
     public SpeakerPod? LiveSpeakerOn(string nodeName)
     {
-        foreach (var pod in SpeakerPodsOn(nodeName))
+        foreach (var pod in PodSpan(nodeName))
         {
             if (pod.IsLive)
             {
@@ -107,7 +150,7 @@ public sealed class ClusterSnapshot
     /// <summary>Whether <paramref name="nodeName"/> has a speaker pod that is not terminating (in any phase).</summary>
     public bool HasSpeakerPod(string nodeName)
     {
-        foreach (var pod in SpeakerPodsOn(nodeName))
+        foreach (var pod in PodSpan(nodeName))
         {
             if (!pod.Terminating && pod.Phase is PodPhase.Pending or PodPhase.Running or PodPhase.Unknown)
             {

@@ -76,8 +76,8 @@ public static class FindingRules
     /// <summary>A router has no established session. Critical.</summary>
     public const string RouterNoSession = "router-no-session";
 
-    /// <summary>A router has exactly one established session. Warning.</summary>
-    public const string RouterSingleSession = "router-single-session";
+    /// <summary>A router has some, but fewer than the minimum (two), established sessions. Warning.</summary>
+    public const string RouterFewSessions = "router-few-sessions";
 
     /// <summary>Fewer than two speaker nodes under a router. Warning.</summary>
     public const string RouterFewSpeakers = "router-few-speakers";
@@ -94,7 +94,7 @@ public static class FindingRules
     /// <summary>Layer2/VIP Eips while nodes span more than one router or rack. Warning.</summary>
     public const string Layer2AcrossRouters = "layer2-across-routers";
 
-    /// <summary>Layer2/VIP group with fewer than two speakers on different nodes. Warning.</summary>
+    /// <summary>Layer2/VIP group with fewer than two speakers on different nodes. Warning; critical with none.</summary>
     public const string Layer2FewSpeakers = "layer2-few-speakers";
 
     /// <summary>Status entries without a live speaker. Info.</summary>
@@ -115,7 +115,7 @@ public static class FindingRules
     /// <summary>Every rule id, for documentation and completeness tests.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        SpeakerMissing, RouterNoSession, RouterSingleSession, RouterFewSpeakers, SelectedNodeWithoutSpeaker,
+        SpeakerMissing, RouterNoSession, RouterFewSessions, RouterFewSpeakers, SelectedNodeWithoutSpeaker,
         SpeakersShareZone, RouterSessionLoad, Layer2AcrossRouters, Layer2FewSpeakers, StaleSessionEntries,
         SessionsNeedRestart, BgpConfMissing, PeerAdminDown, RackWithoutAsPerRack,
     ];

@@ -48,7 +48,7 @@ public static class FindingsEvaluator
             {
                 EvaluatePeer(snapshot, topology, group, options, findings);
             }
-            else if (layer2Eips.Length > 0 && group.SpeakerNodes.Count < min)
+            else if (layer2Eips.Length > 0 && !group.SelectedNodes.IsEmpty && group.SpeakerNodes.Count < min)
             {
                 findings.Add(new Finding(
                     FindingRules.Layer2FewSpeakers,
@@ -60,7 +60,7 @@ public static class FindingsEvaluator
             }
         }
 
-        if (layer2Eips.Length > 0 && SpansSeveralRouters(snapshot, options))
+        if (layer2Eips.Length > 0 && SpansSeveralRouters(snapshot, topology, options))
         {
             findings.Add(new Finding(
                 FindingRules.Layer2AcrossRouters,
@@ -117,7 +117,11 @@ public static class FindingsEvaluator
         foreach (var nodeName in group.SelectedNodes)
         {
             // The topology already holds each node's placement decision (same snapshot): reuse it, don't re-evaluate.
-            (topology.Nodes[snapshot.IndexOfNode(nodeName)].Placement.ShouldRun ? allowed : excluded).Add(nodeName);
+            // A running speaker stays while the controller lets it continue (an untolerated NoSchedule taint does not
+            // evict it), so such a node still counts as allowed; the finding names nodes that have or get no speaker.
+            var placement = topology.Nodes[snapshot.IndexOfNode(nodeName)].Placement;
+            var keeps = snapshot.HasSpeakerPod(nodeName) ? placement.ShouldContinueRunning : placement.ShouldRun;
+            (keeps ? allowed : excluded).Add(nodeName);
         }
         var placementShort = allowed.Count < min;
         var restrictRemedy = new Remedy(
@@ -133,21 +137,23 @@ public static class FindingsEvaluator
                 group.SpeakerNodes,
                 group.SpeakerNodes.IsEmpty
                     ? $"{name} has no established BGP session: no node under it runs a ready speaker."
-                    : $"{name} has no established BGP session: {Count(group.SpeakerNodes.Count, "speaker")} under it, none established.",
+                    : $"{name} has no established BGP session: {Count(group.SpeakerNodes.Count, "speaker")} under it ({Names(group.SpeakerNodes)}), none established.",
                 group.SpeakerNodes.IsEmpty
                     ? restrictRemedy
                     : new Remedy(RemedyKind.None, $"Check the router at {peer.NeighborAddress} (AS {peer.PeerAs}) and the speakers' BGP settings; the sessions are not coming up.")));
         }
-        else if (group.Established == 1)
+        else if (group.Established < min)
         {
             findings.Add(new Finding(
-                FindingRules.RouterSingleSession,
+                FindingRules.RouterFewSessions,
                 FindingSeverity.Warning,
                 group.Name,
                 EstablishedNodes(group),
-                $"{name} has only one established BGP session: one failure takes its traffic down (at least {min} are needed).",
+                group.Established == 1
+                    ? $"{name} has only one established BGP session: one failure takes its traffic down (at least {min} are needed)."
+                    : $"{name} has only {group.Established} established BGP sessions (at least {min} are needed).",
                 group.SpeakerNodes.Count >= min
-                    ? new Remedy(RemedyKind.None, $"Find out why the other {Count(group.SpeakerNodes.Count - 1, "speaker")} under {peer.Name} did not establish.")
+                    ? new Remedy(RemedyKind.None, $"Find out why the other {Count(group.SpeakerNodes.Count - group.Established, "speaker")} under {peer.Name} did not establish.")
                     : restrictRemedy));
         }
 
@@ -173,8 +179,8 @@ public static class FindingsEvaluator
                 placementShort ? FindingSeverity.Warning : FindingSeverity.Info,
                 group.Name,
                 new([.. excluded]),
-                $"{Count(excluded.Count, "node")} selected by {name} {(excluded.Count == 1 ? "is" : "are")} excluded by the speaker placement" +
-                    (placementShort ? $", leaving fewer than {min} speakers under it." : " (intended when speakers are restricted)."),
+                $"{Count(excluded.Count, "node")} selected by {name} {(excluded.Count == 1 ? "is" : "are")} excluded by the speaker placement ({Names(excluded)})" +
+                    (placementShort ? $", leaving fewer than {min} speakers under it." : "; intended when speakers are restricted."),
                 placementShort
                     ? restrictRemedy
                     : new Remedy(RemedyKind.None, "Nothing to do if the restriction is intended.")));
@@ -211,7 +217,7 @@ public static class FindingsEvaluator
                 FindingSeverity.Info,
                 group.Name,
                 new(stale),
-                $"{name} status lists {Count(stale.Length, "node")} without a live speaker; OpenELB never removes such entries, so they are not counted as sessions.",
+                $"{name} status lists {Count(stale.Length, "node")} without a live speaker ({Names(stale)}); OpenELB never removes such entries, so they are not counted as sessions.",
                 new Remedy(RemedyKind.None, "Nothing to do: the entries are leftovers of speakers that moved or stopped.")));
         }
 
@@ -227,17 +233,23 @@ public static class FindingsEvaluator
                 group.Name,
                 new(unselectedLive),
                 $"{Count(unselectedLive.Length, "speaker")} still peer with {name} although its selector no longer selects {(unselectedLive.Length == 1 ? "that node" : "those nodes")}: OpenELB does not re-evaluate selectors when nodes are relabelled.",
-                new Remedy(RemedyKind.RestartSpeakers, $"Restart the speakers on {string.Join(", ", unselectedLive.Take(5))}{(unselectedLive.Length > 5 ? ", …" : "")}.")));
+                new Remedy(RemedyKind.RestartSpeakers, $"Restart the speakers on {Names(unselectedLive)}.")));
         }
     }
 
     private static EquatableArray<string> EstablishedNodes(RouterGroup group) =>
         new([.. group.Sessions.Where(static s => s.Selected && s.Health == SessionHealth.Established).Select(static s => s.NodeName)]);
 
-    private static bool SpansSeveralRouters(ClusterSnapshot snapshot, FindingsOptions options)
+    private static bool SpansSeveralRouters(ClusterSnapshot snapshot, ClusterTopology topology, FindingsOptions options)
     {
-        var selectivePeers = snapshot.Peers.Count(static p => p.NodeSelector is { IsEmpty: false });
-        if (selectivePeers > 1)
+        // Routers that select different sets of nodes put the nodes under different routers; several routers that
+        // all select the same nodes (e.g. a redundant pair) do not.
+        var distinctSelections = topology.Groups
+            .Where(static g => g.Kind == RouterGroupKind.BgpPeer && !g.SelectedNodes.IsEmpty)
+            .Select(static g => g.SelectedNodes)
+            .Distinct()
+            .Count();
+        if (distinctSelections > 1)
         {
             return true;
         }
@@ -270,6 +282,10 @@ public static class FindingsEvaluator
         { Kind: RouterGroupKind.Label } => $"Rack {group.Name}",
         _ => "The cluster",
     };
+
+    /// <summary>Up to five node names, then "and N more": messages stay one sentence at 5,000 nodes.</summary>
+    private static string Names(IReadOnlyCollection<string> names) =>
+        names.Count <= 5 ? string.Join(", ", names) : $"{string.Join(", ", names.Take(5))} and {names.Count - 5} more";
 
     private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 }

@@ -52,7 +52,7 @@ public static class TopologyBuilder
                 kind = RouterGroupKind.Label;
                 foreach (var (value, members) in byLabel)
                 {
-                    groups.Add(BuildPlainGroup(snapshot, value, RouterGroupKind.Label, members));
+                    groups.Add(BuildPlainGroup(snapshot, value.Length == 0 ? "(empty)" : value, RouterGroupKind.Label, members));
                 }
             }
             else

@@ -205,7 +205,7 @@ public class ChangePlannerTests
         Assert.True(plan.DropsBelowMinimum());
         Assert.Equal(["leaf-a", "leaf-b"], plan.RoutersDroppingBelow().Select(r => r.Name));
         Assert.Equal(Core.Topology.RedundancyState.Degraded, RouterOf(plan, "leaf-a").RedundancyAfter);
-        Assert.Contains(plan.FindingsAdded, f => f.RuleId == FindingRules.RouterSingleSession && f.Router == "leaf-a");
+        Assert.Contains(plan.FindingsAdded, f => f.RuleId == FindingRules.RouterFewSessions && f.Router == "leaf-a");
         Assert.Contains(plan.FindingsAdded, f => f.RuleId == FindingRules.RouterFewSpeakers && f.Router == "leaf-b");
     }
 
@@ -225,7 +225,7 @@ public class ChangePlannerTests
         var plan = ChangePlanner.Plan(snapshot, SetNodeLabels.Add("openelb-speaker", "true", "a2"));
 
         Assert.Equal(SpeakerOutcome.Gains, NodeOf(plan, "a2").Outcome);
-        Assert.Contains(plan.FindingsCleared, f => f.RuleId == FindingRules.RouterSingleSession);
+        Assert.Contains(plan.FindingsCleared, f => f.RuleId == FindingRules.RouterFewSessions);
         Assert.Equal((1, 2), (RouterOf(plan, "leaf-a").EstablishedBefore, RouterOf(plan, "leaf-a").EstablishedAfter));
         Assert.False(plan.DropsBelowMinimum());
     }

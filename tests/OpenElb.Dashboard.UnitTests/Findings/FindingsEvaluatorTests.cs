@@ -80,7 +80,7 @@ public class FindingsEvaluatorTests
         [FindingRules.SpeakerMissing] = () => (new ClusterSnapshotBuilder().Node("n1").Node("n2"), null),
         [FindingRules.BgpConfMissing] = () => (TwoRacks(bgpConf: false).PodsWhereEligible().EstablishAll(), null),
         [FindingRules.RouterNoSession] = () => (Healthy().Session("leaf-a", BgpSessionState.Active, "n1", "n2"), null),
-        [FindingRules.RouterSingleSession] = () => (Healthy().Session("leaf-a", BgpSessionState.Idle, "n2"), null),
+        [FindingRules.RouterFewSessions] = () => (Healthy().Session("leaf-a", BgpSessionState.Idle, "n2"), null),
         [FindingRules.RouterFewSpeakers] = () => (TwoRacks().Pod("n2", ready: false).PodsWhereEligible().EstablishAll(), null),
         [FindingRules.SelectedNodeWithoutSpeaker] = () => (
             TwoRacks()
@@ -269,11 +269,11 @@ public class FindingsEvaluatorTests
     }
 
     [Fact]
-    public void Evaluate_OneOfTwoSessionsEstablished_RouterSingleSessionWarningNamesTheEstablishedNode()
+    public void Evaluate_OneOfTwoSessionsEstablished_RouterFewSessionsWarningNamesTheEstablishedNode()
     {
-        var findings = Firing(FindingRules.RouterSingleSession);
+        var findings = Firing(FindingRules.RouterFewSessions);
 
-        Assert.Equal(["Warning router-single-session leaf-a [n1]"], Summary(findings));
+        Assert.Equal(["Warning router-few-sessions leaf-a [n1]"], Summary(findings));
         Assert.Contains("leaf-a", findings[0].Message, StringComparison.Ordinal);
         Assert.Contains("only one established", findings[0].Message, StringComparison.Ordinal);
         Assert.Equal(RemedyKind.None, findings[0].Remedy.Kind);
@@ -283,7 +283,7 @@ public class FindingsEvaluatorTests
     [Fact]
     public void Evaluate_NoSessionEstablished_NoSingleSessionFinding()
     {
-        Assert.DoesNotContain(Firing(FindingRules.RouterNoSession), f => f.RuleId == FindingRules.RouterSingleSession);
+        Assert.DoesNotContain(Firing(FindingRules.RouterNoSession), f => f.RuleId == FindingRules.RouterFewSessions);
     }
 
     [Fact]
@@ -292,9 +292,9 @@ public class FindingsEvaluatorTests
         var findings = Firing(FindingRules.RouterFewSpeakers);
 
         Assert.Equal(
-            ["Warning router-few-speakers leaf-a [n1]", "Warning router-single-session leaf-a [n1]"],
+            ["Warning router-few-sessions leaf-a [n1]", "Warning router-few-speakers leaf-a [n1]"],
             Summary(findings));
-        var few = findings[0];
+        var few = findings[1];
         Assert.Contains("leaf-a", few.Message, StringComparison.Ordinal);
         Assert.Contains("1 ready speaker although the placement allows 2", few.Message, StringComparison.Ordinal);
         Assert.Equal(new Remedy(RemedyKind.None, "Check the speaker pods on n2."), few.Remedy);
@@ -314,12 +314,12 @@ public class FindingsEvaluatorTests
 
         Assert.Equal(
             [
+                "Warning router-few-sessions leaf-a [n1]",
                 "Warning router-few-speakers leaf-a [n1]",
-                "Warning router-single-session leaf-a [n1]",
                 "Warning selected-node-without-speaker leaf-a [n2]",
             ],
             Summary(findings));
-        Assert.Contains("allows only 1 node under it", findings[0].Message, StringComparison.Ordinal);
+        Assert.Contains("allows only 1 node under it", findings[1].Message, StringComparison.Ordinal);
         Assert.All(findings, f => Assert.Equal(RemedyKind.RestrictSpeakers, f.Remedy.Kind));
         Assert.Contains("1 node selected by Router leaf-a (10.1.1.1) is excluded", findings[2].Message, StringComparison.Ordinal);
         Assert.Contains("fewer than 2 speakers", findings[2].Message, StringComparison.Ordinal);
@@ -337,10 +337,16 @@ public class FindingsEvaluatorTests
         var findings = Evaluate(Healthy(), new FindingsOptions { MinSpeakersPerRouter = 3 });
 
         Assert.Equal(
-            ["Warning router-few-speakers leaf-a [n1,n2]", "Warning router-few-speakers leaf-b [n3,n4]"],
+            [
+                "Warning router-few-sessions leaf-a [n1,n2]",
+                "Warning router-few-sessions leaf-b [n3,n4]",
+                "Warning router-few-speakers leaf-a [n1,n2]",
+                "Warning router-few-speakers leaf-b [n3,n4]",
+            ],
             Summary(findings));
-        Assert.Contains("allows only 2 nodes", findings[0].Message, StringComparison.Ordinal);
-        Assert.Contains("at least 3 nodes", findings[0].Remedy.Text, StringComparison.Ordinal);
+        Assert.Contains("only 2 established BGP sessions (at least 3 are needed)", findings[0].Message, StringComparison.Ordinal);
+        Assert.Contains("allows only 2 nodes", findings[2].Message, StringComparison.Ordinal);
+        Assert.Contains("at least 3 nodes", findings[2].Remedy.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -638,7 +644,7 @@ public class FindingsEvaluatorTests
 
         Assert.Equal(extra, finding.Nodes);
         Assert.Contains("6 speakers still peer", finding.Message, StringComparison.Ordinal);
-        Assert.Equal("Restart the speakers on x1, x2, x3, x4, x5, ….", finding.Remedy.Text);
+        Assert.Equal("Restart the speakers on x1, x2, x3, x4, x5 and 1 more.", finding.Remedy.Text);
     }
 
     [Fact]
@@ -734,8 +740,8 @@ public class FindingsEvaluatorTests
             [
                 "Critical router-no-session leaf-c []",
                 "Warning peer-admin-down core [n1,n2,n3,n4]",
+                "Warning router-few-sessions leaf-a [n1]",
                 "Warning router-few-speakers leaf-c []",
-                "Warning router-single-session leaf-a [n1]",
                 "Advisory rack-without-as-per-rack - []",
                 "Advisory speakers-share-zone leaf-b [n3,n4]",
                 "Info stale-session-entries leaf-b [gone]",
@@ -752,5 +758,72 @@ public class FindingsEvaluatorTests
         Assert.Equal(
             FindingsEvaluator.Evaluate(snapshot, TopologyBuilder.Build(snapshot)),
             FindingsEvaluator.Evaluate(snapshot, TopologyBuilder.Build(snapshot)));
+    }
+
+    [Fact]
+    public void Evaluate_RunningSpeakerUnderUntoleratedNoScheduleTaint_IsNotReportedAsExcluded()
+    {
+        // The DaemonSet controller lets a running speaker continue under an untolerated NoSchedule taint.
+        var builder = Healthy().Taint(new Taint("maintenance", "", TaintEffect.NoSchedule), "n1");
+
+        Assert.DoesNotContain(Evaluate(builder), f => f.RuleId is FindingRules.SelectedNodeWithoutSpeaker or FindingRules.RouterFewSpeakers);
+    }
+
+    [Fact]
+    public void Evaluate_UntoleratedNoScheduleTaintWithoutSpeaker_IsReportedAsExcluded()
+    {
+        var builder = TwoRacks().Taint(new Taint("maintenance", "", TaintEffect.NoSchedule), "n1").PodsWhereEligible().EstablishAll();
+
+        var finding = Single(Evaluate(builder), FindingRules.SelectedNodeWithoutSpeaker, "leaf-a");
+
+        Assert.Equal(["n1"], finding.Nodes);
+        Assert.Contains("excluded by the speaker placement (n1)", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_TwoSessionsWithMinimumTwo_NoFewSessionsFinding()
+    {
+        Assert.DoesNotContain(Evaluate(Healthy()), f => f.RuleId == FindingRules.RouterFewSessions);
+    }
+
+    [Fact]
+    public void Evaluate_RedundantRouterPairSelectingSameNodes_Layer2IsNotAcrossRouters()
+    {
+        var selector = LabelSelector.ForLabels((KnownLabels.SeedSpeakerLabel, "true"));
+        var builder = new ClusterSnapshotBuilder()
+            .Speaker()
+            .Nodes(["n1", "n2"], (KnownLabels.SeedSpeakerLabel, "true"))
+            .PodsWhereEligible()
+            .Peer("tor-1", "10.1.1.1", selector)
+            .Peer("tor-2", "10.1.1.2", selector)
+            .EstablishAll()
+            .BgpConf()
+            .Eip("l2-pool", "192.168.1.10-192.168.1.20", EipProtocol.Layer2);
+
+        Assert.DoesNotContain(Evaluate(builder), f => f.RuleId == FindingRules.Layer2AcrossRouters);
+    }
+
+    [Fact]
+    public void Evaluate_RoutersSelectingDifferentNodes_Layer2IsAcrossRouters()
+    {
+        var builder = Healthy().Eip("l2-pool", "192.168.1.10-192.168.1.20", EipProtocol.Layer2);
+
+        Assert.Contains(Evaluate(builder), f => f.RuleId == FindingRules.Layer2AcrossRouters);
+    }
+
+    [Fact]
+    public void Evaluate_Layer2EipOnEmptyCluster_NoFindingForAnEmptyGroup()
+    {
+        var builder = new ClusterSnapshotBuilder().Speaker().Eip("l2-pool", "192.168.1.10-192.168.1.20", EipProtocol.Layer2);
+
+        Assert.Empty(Evaluate(builder));
+    }
+
+    [Fact]
+    public void Build_EmptyRackValue_GroupIsNamedEmpty()
+    {
+        var snapshot = new ClusterSnapshotBuilder().Nodes(["n1"], (Rack, "")).Build();
+
+        Assert.Equal(["(empty)"], TopologyBuilder.Build(snapshot).Groups.Select(g => g.Name));
     }
 }
