@@ -79,7 +79,21 @@ public static partial class KubernetesValidation
     }
 
     /// <summary>Whether <paramref name="value"/> is a valid qualified name (label key).</summary>
-    public static bool IsQualifiedName(string? value) => QualifiedNameErrors(value).Count == 0;
+    public static bool IsQualifiedName(string? value)
+    {
+        // Allocation-free fast path for the common, valid case; the error list is only built to explain a failure.
+        if (string.IsNullOrEmpty(value))
+        {
+            return false;
+        }
+        var slash = value.IndexOf('/', StringComparison.Ordinal);
+        var name = slash < 0 ? value : value[(slash + 1)..];
+        if (slash >= 0 && (slash == 0 || slash > MaxSubdomainLength || !Dns1123Subdomain().IsMatch(value.AsSpan(0, slash))))
+        {
+            return false;
+        }
+        return name.Length is > 0 and <= MaxNameLength && QualifiedNamePart().IsMatch(name);
+    }
 
     /// <summary>Checks a label value or taint value: empty, or ≤ 63 characters, alphanumeric at both ends, '-', '_' and '.' inside.</summary>
     public static IReadOnlyList<string> LabelValueErrors(string? value)
@@ -98,7 +112,8 @@ public static partial class KubernetesValidation
     }
 
     /// <summary>Whether <paramref name="value"/> is a valid label value (empty is valid).</summary>
-    public static bool IsLabelValue(string? value) => LabelValueErrors(value).Count == 0;
+    public static bool IsLabelValue(string? value) =>
+        value is null || (value.Length <= MaxNameLength && LabelValuePattern().IsMatch(value));
 
     /// <summary>Checks a DNS-1123 subdomain: ≤ 253 characters, lower-case letters, digits, '-' and '.', alphanumeric at both ends of each part.</summary>
     public static IReadOnlyList<string> SubdomainErrors(string value)

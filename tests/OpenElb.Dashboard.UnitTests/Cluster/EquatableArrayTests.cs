@@ -119,6 +119,10 @@ public class EquatableArrayTests
 
         Assert.Equal(["a", "b"], array);
         Assert.Equal(["a", "b"], source.Take(2).ToEquatableArray());
+        var sourceArray = new[] { "x", "y" };
+        var fromArray = EquatableArray<string>.From(sourceArray);
+        sourceArray[0] = "changed";
+        Assert.Equal(["x", "y"], fromArray);
         Assert.True(EquatableArray<string>.From(null).IsEmpty);
         Assert.True(((IEnumerable<string>?)null).ToEquatableArray().IsEmpty);
     }

@@ -90,6 +90,8 @@ public class KubernetesValidationTests
     [InlineData("/")]
     [InlineData("Example.com/a")]
     [InlineData("example.COM/a")]
+    [InlineData("eXample.com/a")]
+    [InlineData("example.coM/a")]
     [InlineData("exa_mple.com/a")]
     [InlineData("-example.com/a")]
     [InlineData("example.com-/a")]
