@@ -9,6 +9,9 @@ namespace OpenElb.Dashboard.Benchmarks;
 
 /// <summary>Core on a generated cluster: topology, findings, and the seed's restrict-speakers plan (goal ≤ 20 ms per plan at 5,000 nodes).</summary>
 [MemoryDiagnoser]
+[MedianColumn]
+[MinColumn]
+[MaxColumn]
 public class CoreBenchmarks
 {
     private ClusterSnapshot _snapshot = ClusterSnapshot.Empty;

@@ -384,7 +384,7 @@ public static class ChangePlanner
         var afterPeers = snapshot.Peers.Select(peer => PredictSessions(snapshot, beforeTopology, peer, afterNodes, afterIndex.Select(peer.NodeSelector), hasAfter, replaced)).ToArray();
         var afterSnapshot = new ClusterSnapshot(
             snapshot.Version, snapshot.ObservedAt, afterNodes, predictedPods, state.Speaker, afterPeers, snapshot.BgpConf, snapshot.Eips);
-        var afterTopology = TopologyBuilder.Build(afterSnapshot, options.Topology);
+        var afterTopology = TopologyBuilder.Build(afterSnapshot, options.Topology, decisionsAfter);
         var afterFindings = FindingsEvaluator.Evaluate(afterSnapshot, afterTopology, options.Findings);
 
         var nodePlans = new NodePlan[snapshot.Nodes.Count];

@@ -44,7 +44,24 @@ public sealed class ClusterSnapshot
         });
         SpeakerPods = new(_pods);
         Speaker = speaker;
-        Peers = new(SortedCopy(peers, static (a, b) => string.CompareOrdinal(a.Name, b.Name)));
+        var sortedPeers = SortedCopy(peers, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        for (var i = 0; i < sortedPeers.Length; i++)
+        {
+            // Topology pairs status entries with nodes in one merge pass: entries must be in node-name order.
+            var sessions = sortedPeers[i].Sessions;
+            for (var k = 1; k < sessions.Count; k++)
+            {
+                if (string.CompareOrdinal(sessions[k - 1].NodeName, sessions[k].NodeName) > 0)
+                {
+                    sortedPeers[i] = sortedPeers[i] with
+                    {
+                        Sessions = new(SortedCopy(sessions, static (a, b) => string.CompareOrdinal(a.NodeName, b.NodeName))),
+                    };
+                    break;
+                }
+            }
+        }
+        Peers = new(sortedPeers);
         BgpConf = bgpConf;
         Eips = new(SortedCopy(eips, static (a, b) => string.CompareOrdinal(a.Name, b.Name)));
 
@@ -131,13 +148,14 @@ public sealed class ClusterSnapshot
     public IReadOnlyList<SpeakerPod> SpeakerPodsOn(string nodeName) =>
         _podsByNode.TryGetValue(nodeName, out var run) ? new ArraySegment<SpeakerPod>(_pods, run.Start, run.Count) : Array.Empty<SpeakerPod>();
 
-    private ReadOnlySpan<SpeakerPod> PodSpan(string nodeName) =>
+    /// <summary>The speaker pods bound to <paramref name="nodeName"/> as a span of the snapshot's array (no allocation).</summary>
+    internal ReadOnlySpan<SpeakerPod> SpeakerPodSpan(string nodeName) =>
         _podsByNode.TryGetValue(nodeName, out var run) ? _pods.AsSpan(run.Start, run.Count) : [];
 
     /// <summary>The live (running, ready, not terminating) speaker pod on <paramref name="nodeName"/>, or <c>null</c>.</summary>
     public SpeakerPod? LiveSpeakerOn(string nodeName)
     {
-        foreach (var pod in PodSpan(nodeName))
+        foreach (var pod in SpeakerPodSpan(nodeName))
         {
             if (pod.IsLive)
             {
@@ -150,7 +168,7 @@ public sealed class ClusterSnapshot
     /// <summary>Whether <paramref name="nodeName"/> has a speaker pod that is not terminating (in any phase).</summary>
     public bool HasSpeakerPod(string nodeName)
     {
-        foreach (var pod in PodSpan(nodeName))
+        foreach (var pod in SpeakerPodSpan(nodeName))
         {
             if (!pod.Terminating && pod.Phase is PodPhase.Pending or PodPhase.Running or PodPhase.Unknown)
             {

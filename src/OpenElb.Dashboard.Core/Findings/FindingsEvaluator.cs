@@ -186,15 +186,14 @@ public static class FindingsEvaluator
                     : new Remedy(RemedyKind.None, "Nothing to do if the restriction is intended.")));
         }
 
-        var speakerZones = group.SpeakerNodes.Select(n => snapshot.FindNode(n)!.Labels.GetValueOrDefault(options.ZoneLabel)).ToArray();
-        if (speakerZones.Length >= min && speakerZones.All(static z => z is not null) && speakerZones.Distinct(StringComparer.Ordinal).Count() == 1)
+        if (group.SpeakerNodes.Count >= min && SingleZone(snapshot, group.SpeakerNodes, options.ZoneLabel) is { } zone)
         {
             findings.Add(new Finding(
                 FindingRules.SpeakersShareZone,
                 FindingSeverity.Advisory,
                 group.Name,
                 group.SpeakerNodes,
-                $"All {group.SpeakerNodes.Count} speakers under {name} are in zone '{speakerZones[0]}': one zone failure takes every session down.",
+                $"All {group.SpeakerNodes.Count} speakers under {name} are in zone '{zone}': one zone failure takes every session down.",
                 new Remedy(RemedyKind.RestrictSpeakers, $"Place one of {peer.Name}'s speakers on a node in another zone.")));
         }
 
@@ -235,6 +234,22 @@ public static class FindingsEvaluator
                 $"{Count(unselectedLive.Length, "speaker")} still peer with {name} although its selector no longer selects {(unselectedLive.Length == 1 ? "that node" : "those nodes")}: OpenELB does not re-evaluate selectors when nodes are relabelled.",
                 new Remedy(RemedyKind.RestartSpeakers, $"Restart the speakers on {Names(unselectedLive)}.")));
         }
+    }
+
+    /// <summary>The zone all <paramref name="nodes"/> share, or <c>null</c> when they differ or one has none.</summary>
+    private static string? SingleZone(ClusterSnapshot snapshot, EquatableArray<string> nodes, string zoneLabel)
+    {
+        string? shared = null;
+        foreach (var name in nodes)
+        {
+            var zone = snapshot.FindNode(name)?.Labels.GetValueOrDefault(zoneLabel);
+            if (zone is null || (shared is not null && !string.Equals(shared, zone, StringComparison.Ordinal)))
+            {
+                return null;
+            }
+            shared = zone;
+        }
+        return shared;
     }
 
     private static EquatableArray<string> EstablishedNodes(RouterGroup group) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using OpenElb.Dashboard.Core.Cluster;
 using OpenElb.Dashboard.Core.Scheduling;
 
@@ -10,13 +11,21 @@ namespace OpenElb.Dashboard.Core.Topology;
 public static class TopologyBuilder
 {
     /// <summary>Builds the topology of <paramref name="snapshot"/>.</summary>
-    public static ClusterTopology Build(ClusterSnapshot snapshot, TopologyOptions? options = null)
+    public static ClusterTopology Build(ClusterSnapshot snapshot, TopologyOptions? options = null) => Build(snapshot, options, null);
+
+    /// <summary>
+    /// Builds the topology with each node's placement decision already known (<paramref name="placements"/>, in snapshot
+    /// order), so a caller that has just evaluated them (the planner) does not pay for it twice.
+    /// </summary>
+    internal static ClusterTopology Build(ClusterSnapshot snapshot, TopologyOptions? options, IReadOnlyList<PlacementDecision>? placements)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        Debug.Assert(placements is null || placements.Count == snapshot.Nodes.Count, "one decision per node");
         options ??= TopologyOptions.Default;
         var nodes = snapshot.Nodes;
-        var routersPerNode = new List<int>?[nodes.Count];
         var groups = new List<RouterGroup>();
+        // Positions (ascending) of each group's nodes, parallel to groups.
+        var members = new List<List<int>>();
         RouterGroupKind kind;
 
         if (!snapshot.Peers.IsEmpty)
@@ -27,10 +36,7 @@ public static class TopologyBuilder
             {
                 var selected = index.Select(peer.NodeSelector);
                 groups.Add(BuildPeerGroup(snapshot, peer, selected));
-                foreach (var i in selected)
-                {
-                    (routersPerNode[i] ??= []).Add(groups.Count - 1);
-                }
+                members.Add(selected);
             }
         }
         else
@@ -50,23 +56,41 @@ public static class TopologyBuilder
             if (byLabel.Count > 0)
             {
                 kind = RouterGroupKind.Label;
-                foreach (var (value, members) in byLabel)
+                foreach (var (value, positions) in byLabel)
                 {
-                    groups.Add(BuildPlainGroup(snapshot, value.Length == 0 ? "(empty)" : value, RouterGroupKind.Label, members));
+                    groups.Add(BuildPlainGroup(snapshot, value.Length == 0 ? "(empty)" : value, RouterGroupKind.Label, positions));
+                    members.Add(positions);
                 }
             }
             else
             {
                 kind = RouterGroupKind.Cluster;
-                groups.Add(BuildPlainGroup(snapshot, "cluster", RouterGroupKind.Cluster, [.. Enumerable.Range(0, nodes.Count)]));
+                List<int> all = [.. Enumerable.Range(0, nodes.Count)];
+                groups.Add(BuildPlainGroup(snapshot, "cluster", RouterGroupKind.Cluster, all));
+                members.Add(all);
             }
-            for (var g = 0; g < groups.Count; g++)
+        }
+
+        // Each node's groups, in group order: count first, then fill exact-size arrays (no per-node lists).
+        var counts = new int[nodes.Count];
+        foreach (var positions in members)
+        {
+            foreach (var i in positions)
             {
-                foreach (var name in groups[g].SelectedNodes)
-                {
-                    // SelectedNodes are in snapshot order, so the position lookup is a dictionary hit per node.
-                    (routersPerNode[IndexOf(snapshot, name)] ??= []).Add(g);
-                }
+                counts[i]++;
+            }
+        }
+        var routersPerNode = new int[nodes.Count][];
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            routersPerNode[i] = counts[i] == 0 ? [] : new int[counts[i]];
+            counts[i] = 0;
+        }
+        for (var g = 0; g < members.Count; g++)
+        {
+            foreach (var i in members[g])
+            {
+                routersPerNode[i][counts[i]++] = g;
             }
         }
 
@@ -75,60 +99,42 @@ public static class TopologyBuilder
         for (var i = 0; i < nodes.Count; i++)
         {
             var node = nodes[i];
-            var (status, pod) = SpeakerStatusOf(snapshot.SpeakerPodsOn(node.Name));
-            var routers = routersPerNode[i] is { } list ? new EquatableArray<int>([.. list]) : EquatableArray<int>.Empty;
+            var (status, pod) = SpeakerStatusOf(snapshot.SpeakerPodSpan(node.Name));
+            var routers = new EquatableArray<int>(routersPerNode[i]);
             if (routers.IsEmpty)
             {
                 ungrouped.Add(node.Name);
             }
-            nodeViews[i] = new NodeTopology(node, status, pod, SpeakerScheduling.Evaluate(node, snapshot.Speaker), routers);
+            nodeViews[i] = new NodeTopology(node, status, pod, placements?[i] ?? SpeakerScheduling.Evaluate(node, snapshot.Speaker), routers);
         }
 
         return new ClusterTopology(snapshot.Version, kind, new([.. groups]), new(nodeViews), new([.. ungrouped]));
     }
 
-    private static int IndexOf(ClusterSnapshot snapshot, string nodeName)
-    {
-        // Binary search: nodes are sorted by ordinal name.
-        int lo = 0, hi = snapshot.Nodes.Count - 1;
-        while (lo <= hi)
-        {
-            var mid = lo + ((hi - lo) >> 1);
-            var cmp = string.CompareOrdinal(snapshot.Nodes[mid].Name, nodeName);
-            if (cmp == 0)
-            {
-                return mid;
-            }
-            if (cmp < 0)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-        throw new InvalidOperationException($"node '{nodeName}' is not in the snapshot");
-    }
-
     private static RouterGroup BuildPeerGroup(ClusterSnapshot snapshot, BgpPeerInfo peer, List<int> selected)
     {
-        var entries = new Dictionary<string, PeerSession>(peer.Sessions.Count, StringComparer.Ordinal);
-        foreach (var session in peer.Sessions)
-        {
-            entries[session.NodeName] = session;
-        }
-
+        // Both the selected nodes (snapshot order) and the status entries are sorted by ordinal node name, so one merge
+        // pass pairs them; entries left over belong to nodes the selector does not select (now).
+        var entries = peer.Sessions;
         var selectedNames = new string[selected.Count];
         var speakerNodes = new List<string>();
-        var sessions = new List<NodeSession>(selected.Count);
+        var sessions = new List<NodeSession>(Math.Max(selected.Count, entries.Count));
         var established = 0;
+        var e = 0;
         for (var s = 0; s < selected.Count; s++)
         {
             var name = snapshot.Nodes[selected[s]].Name;
             selectedNames[s] = name;
+            while (e < entries.Count && string.CompareOrdinal(entries[e].NodeName, name) < 0)
+            {
+                sessions.Add(Unselected(snapshot, entries[e++]));
+            }
+            PeerSession? entry = null;
+            if (e < entries.Count && string.Equals(entries[e].NodeName, name, StringComparison.Ordinal))
+            {
+                entry = entries[e++];
+            }
             var live = snapshot.LiveSpeakerOn(name) is not null;
-            entries.Remove(name, out var entry);
             var health = Classify(live, entry);
             sessions.Add(new NodeSession(name, health, entry, Selected: true));
             if (live)
@@ -140,14 +146,10 @@ public static class TopologyBuilder
                 }
             }
         }
-        // Entries left over belong to nodes the selector does not select (now): stale when no live speaker is there,
-        // otherwise a session OpenELB keeps because it does not re-evaluate selectors on relabel.
-        foreach (var (name, entry) in entries)
+        while (e < entries.Count)
         {
-            var live = snapshot.FindNode(name) is not null && snapshot.LiveSpeakerOn(name) is not null;
-            sessions.Add(new NodeSession(name, Classify(live, entry), entry, Selected: false));
+            sessions.Add(Unselected(snapshot, entries[e++]));
         }
-        sessions.Sort(static (a, b) => string.CompareOrdinal(a.NodeName, b.NodeName));
 
         return new RouterGroup(
             peer.Name,
@@ -158,6 +160,11 @@ public static class TopologyBuilder
             new([.. sessions]),
             established,
             peer.AdminDown ? 0 : speakerNodes.Count);
+
+        // Stale when no live speaker is there; otherwise a session OpenELB keeps because it does not re-evaluate
+        // selectors on relabel.
+        static NodeSession Unselected(ClusterSnapshot snapshot, PeerSession entry) =>
+            new(entry.NodeName, Classify(snapshot.LiveSpeakerOn(entry.NodeName) is not null, entry), entry, Selected: false);
     }
 
     private static RouterGroup BuildPlainGroup(ClusterSnapshot snapshot, string name, RouterGroupKind kind, List<int> members)
@@ -189,6 +196,11 @@ public static class TopologyBuilder
     public static (SpeakerStatus Status, SpeakerPod? Pod) SpeakerStatusOf(IReadOnlyList<SpeakerPod> pods)
     {
         ArgumentNullException.ThrowIfNull(pods);
+        return SpeakerStatusOf(pods is SpeakerPod[] array ? array : [.. pods]);
+    }
+
+    internal static (SpeakerStatus Status, SpeakerPod? Pod) SpeakerStatusOf(ReadOnlySpan<SpeakerPod> pods)
+    {
         SpeakerPod? best = null;
         var bestRank = int.MaxValue;
         var status = SpeakerStatus.None;

@@ -532,4 +532,25 @@ public class TopologyBuilderTests
         Assert.Equal(PlacementReason.NoSpeakerWorkload, node.Placement.Reason);
         Assert.Equal(SpeakerStatus.None, node.Speaker);
     }
+
+    [Fact]
+    public void Build_StatusEntriesOutOfOrder_ArePairedWithTheirNodes()
+    {
+        var built = new ClusterSnapshotBuilder().Nodes(["n1", "n2", "n3"]).Speaker().PodsWhereEligible().Peer("tor", "10.0.0.254").Build();
+        var peer = built.Peers[0] with
+        {
+            Sessions = EquatableArray.Create(
+                new PeerSession("n3", BgpSessionState.Established),
+                new PeerSession("gone", BgpSessionState.Established),
+                new PeerSession("n1", BgpSessionState.Idle)),
+        };
+        var snapshot = built.With(peers: [peer]);
+
+        var group = Assert.Single(TopologyBuilder.Build(snapshot).Groups);
+
+        Assert.Equal(
+            ["gone Stale False", "n1 Down True", "n2 Unknown True", "n3 Established True"],
+            group.Sessions.Select(s => $"{s.NodeName} {s.Health} {s.Selected}"));
+        Assert.Equal(1, group.Established);
+    }
 }
