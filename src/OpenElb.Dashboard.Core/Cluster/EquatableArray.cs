@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Runtime.CompilerServices;
 
 namespace OpenElb.Dashboard.Core.Cluster;
 
@@ -10,6 +11,7 @@ namespace OpenElb.Dashboard.Core.Cluster;
 /// <c>default</c> behaves as an empty array. Thread-safe for reading.
 /// </remarks>
 /// <typeparam name="T">The element type; its own <see cref="object.Equals(object)"/> defines element equality.</typeparam>
+[CollectionBuilder(typeof(EquatableArray), nameof(EquatableArray.Create))]
 public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
 {
     private readonly T[]? _items;
@@ -75,6 +77,6 @@ public static class EquatableArray
     /// <summary>Copies <paramref name="items"/> into an <see cref="EquatableArray{T}"/>.</summary>
     public static EquatableArray<T> ToEquatableArray<T>(this IEnumerable<T>? items) => EquatableArray<T>.From(items);
 
-    /// <summary>Creates an array from the given elements.</summary>
-    public static EquatableArray<T> Create<T>(params T[] items) => new([.. items]);
+    /// <summary>Creates an array from the given elements (also the collection-expression builder).</summary>
+    public static EquatableArray<T> Create<T>(params ReadOnlySpan<T> items) => new(items.ToArray());
 }
