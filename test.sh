@@ -12,6 +12,20 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 2
 fi
 
+# kubectl is the simulator tests' independent second client. The machines ship it (apt package kubectl); on a machine
+# without it, install that package, or Debian's kubernetes-client, when running as root; otherwise say what to install.
+if ! command -v kubectl >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing kubectl"
+    apt-get update -qq >/dev/null
+    if apt-cache show kubectl >/dev/null 2>&1; then pkg=kubectl; else pkg=kubernetes-client; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null
+  else
+    echo "test.sh: kubectl is required by the simulator tests: sudo apt-get install kubectl (or kubernetes-client)" >&2
+    exit 2
+  fi
+fi
+
 results=.test-results
 rm -rf "$results"
 mkdir -p "$results"

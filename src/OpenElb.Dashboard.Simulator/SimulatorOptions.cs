@@ -1,0 +1,27 @@
+namespace OpenElb.Dashboard.Simulator;
+
+/// <summary>How to start a simulator. Immutable once passed to <see cref="Hosting.SimulatorHost.StartAsync"/>.</summary>
+public sealed record SimulatorOptions
+{
+    /// <summary>A shipped scenario name (<c>seed</c>, <c>demo</c>) or a path to a scenario YAML file.</summary>
+    /// <remarks>Defaults to <c>seed</c>.</remarks>
+    public string Scenario { get; init; } = "seed";
+
+    /// <summary>The loopback port; 0 picks a free one (tests).</summary>
+    public int Port { get; init; }
+
+    /// <summary>The bearer token clients must send; a random one when null.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>How many changes the store keeps for watches that resume from an older resourceVersion.</summary>
+    public int HistoryCapacity { get; init; } = 1000;
+
+    /// <summary>How long a watch without <c>timeoutSeconds</c> stays open.</summary>
+    public TimeSpan DefaultWatchTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How often a watch with <c>allowWatchBookmarks=true</c> gets a BOOKMARK event while idle.</summary>
+    public TimeSpan BookmarkInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The clock for creationTimestamps and ages.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}

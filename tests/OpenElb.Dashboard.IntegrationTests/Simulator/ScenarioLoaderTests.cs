@@ -1,0 +1,44 @@
+using OpenElb.Dashboard.Simulator.Scenarios;
+using OpenElb.Dashboard.Simulator.Store;
+
+namespace OpenElb.Dashboard.IntegrationTests.Simulator;
+
+public sealed class ScenarioLoaderTests
+{
+    [Fact]
+    public void Load_Seed_SixNodesSixSpeakersOnePeer()
+    {
+        var store = new ObjectStore();
+
+        ScenarioLoader.Apply(ScenarioLoader.Load("seed"), store);
+
+        Assert.Equal(6, store.List(ResourceCatalog.Nodes).Items.Count);
+        Assert.Equal(6, store.List(ResourceCatalog.Pods, "openelb-system").Items.Count);
+        Assert.Single(store.List(ResourceCatalog.BgpPeers).Items);
+        Assert.NotNull(store.Get(ResourceCatalog.BgpConfs, null, "default"));
+        Assert.Equal(3, store.List(ResourceCatalog.CustomResourceDefinitions).Items.Count);
+    }
+
+    [Fact]
+    public void Parse_BadIndentation_FileLineAndReason()
+    {
+        var yaml = "kind: Scenario\nname: broken\n---\napiVersion: v1\nkind: Node\nmetadata:\n  name: a\n   labels: x\n";
+
+        var error = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(yaml, "broken.yaml"));
+
+        Assert.Equal("broken.yaml", error.File);
+        Assert.Equal(8, error.Line);
+        Assert.StartsWith("broken.yaml:8:", error.Message);
+    }
+
+    [Fact]
+    public void Parse_UnknownKind_LineOfThatManifest()
+    {
+        var yaml = "kind: Scenario\nname: x\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n";
+
+        var error = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(yaml, "x.yaml"));
+
+        Assert.Equal(4, error.Line);
+        Assert.Contains("unsupported kind 'Secret'", error.Reason);
+    }
+}
