@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using OpenElb.Dashboard.Simulator.Api;
+using OpenElb.Dashboard.Simulator.Faults;
 using OpenElb.Dashboard.Simulator.Scenarios;
 using OpenElb.Dashboard.Simulator.Store;
 
@@ -21,6 +22,7 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     private SimulatorHost(WebApplication app, X509Certificate2 certificate, ObjectStore store, Scenario scenario, string token, Uri baseAddress)
     {
+        Faults = app.Services.GetRequiredService<FaultState>();
         _app = app;
         _certificate = certificate;
         Store = store;
@@ -37,6 +39,9 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     /// <summary>The ground truth. Writes through the store are seen by watches like API writes.</summary>
     public ObjectStore Store { get; }
+
+    /// <summary>The injected faults; tests may set them directly (then call <see cref="FaultState.NotifyChanged"/>).</summary>
+    public FaultState Faults { get; }
 
     public Scenario Scenario { get; }
 
@@ -61,6 +66,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         var certificate = SelfSignedCertificate.Create();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.UseHttps(certificate)));
         builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton<FaultState>();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.TimeProvider);
         builder.Services.AddSingleton<WatchStreamer>();
