@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using k8s;
-using k8s.Models;
 
 namespace OpenElb.Dashboard.Kubernetes.Crds;
 
@@ -9,50 +7,31 @@ namespace OpenElb.Dashboard.Kubernetes.Crds;
 /// OpenELB's <c>BgpConf</c> (<c>network.kubesphere.io/v1alpha2</c>, cluster-scoped): the speakers' own BGP settings.
 /// Only the object named <c>default</c> is used. Field names follow upstream <c>api/v1alpha2/bgpconf_types.go</c>.
 /// </summary>
-public sealed class V1Alpha2BgpConf : IKubernetesObject<V1ObjectMeta>
+public sealed class V1Alpha2BgpConf : V1Alpha2Object<V1Alpha2BgpConfSpec, V1Alpha2BgpConfStatus>
 {
     public const string Group = V1Alpha2.Group;
     public const string Version = V1Alpha2.Version;
     public const string Plural = "bgpconfs";
 
-    /// <summary>The kind (named <c>KubeKind</c> because <see cref="Kind"/> is the instance property).</summary>
+    /// <summary>The kind (named <c>KubeKind</c> because <c>Kind</c> is the instance property).</summary>
     public const string KubeKind = "BgpConf";
-
-    /// <summary>The only BgpConf OpenELB reads.</summary>
     public const string DefaultName = "default";
 
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = V1Alpha2.GroupVersion;
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = KubeKind;
-
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    [JsonPropertyName("spec")]
-    public V1Alpha2BgpConfSpec? Spec { get; set; }
-
-    [JsonPropertyName("status")]
-    public V1Alpha2BgpConfStatus? Status { get; set; }
+    public V1Alpha2BgpConf()
+        : base(KubeKind)
+    {
+    }
 }
 
 /// <summary>A page of <see cref="V1Alpha2BgpConf"/>.</summary>
-public sealed class V1Alpha2BgpConfList : IKubernetesObject<V1ListMeta>, IItems<V1Alpha2BgpConf>
+public sealed class V1Alpha2BgpConfList : V1Alpha2List<V1Alpha2BgpConf>
 {
     public const string KubeKind = "BgpConfList";
 
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = V1Alpha2.GroupVersion;
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = KubeKind;
-
-    [JsonPropertyName("metadata")]
-    public V1ListMeta Metadata { get; set; } = new();
-
-    [JsonPropertyName("items")]
-    public IList<V1Alpha2BgpConf> Items { get; set; } = [];
+    public V1Alpha2BgpConfList()
+        : base(KubeKind)
+    {
+    }
 }
 
 /// <summary><c>spec</c> of a BgpConf. Any change restarts BGP on every speaker.</summary>

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using k8s;
 using k8s.Models;
 
 namespace OpenElb.Dashboard.Kubernetes.Crds;
@@ -14,47 +13,30 @@ namespace OpenElb.Dashboard.Kubernetes.Crds;
 /// back with PUT; write with patches. <c>status.nodesPeerStatus</c> entries are parsed leniently (see
 /// <see cref="V1Alpha2NodePeerStatus"/>).
 /// </remarks>
-public sealed class V1Alpha2BgpPeer : IKubernetesObject<V1ObjectMeta>
+public sealed class V1Alpha2BgpPeer : V1Alpha2Object<V1Alpha2BgpPeerSpec, V1Alpha2BgpPeerStatus>
 {
     public const string Group = V1Alpha2.Group;
     public const string Version = V1Alpha2.Version;
     public const string Plural = "bgppeers";
 
-    /// <summary>The kind (named <c>KubeKind</c> because <see cref="Kind"/> is the instance property).</summary>
+    /// <summary>The kind (named <c>KubeKind</c> because <c>Kind</c> is the instance property).</summary>
     public const string KubeKind = "BgpPeer";
 
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = V1Alpha2.GroupVersion;
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = KubeKind;
-
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    [JsonPropertyName("spec")]
-    public V1Alpha2BgpPeerSpec? Spec { get; set; }
-
-    [JsonPropertyName("status")]
-    public V1Alpha2BgpPeerStatus? Status { get; set; }
+    public V1Alpha2BgpPeer()
+        : base(KubeKind)
+    {
+    }
 }
 
 /// <summary>A page of <see cref="V1Alpha2BgpPeer"/>.</summary>
-public sealed class V1Alpha2BgpPeerList : IKubernetesObject<V1ListMeta>, IItems<V1Alpha2BgpPeer>
+public sealed class V1Alpha2BgpPeerList : V1Alpha2List<V1Alpha2BgpPeer>
 {
     public const string KubeKind = "BgpPeerList";
 
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = V1Alpha2.GroupVersion;
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = KubeKind;
-
-    [JsonPropertyName("metadata")]
-    public V1ListMeta Metadata { get; set; } = new();
-
-    [JsonPropertyName("items")]
-    public IList<V1Alpha2BgpPeer> Items { get; set; } = [];
+    public V1Alpha2BgpPeerList()
+        : base(KubeKind)
+    {
+    }
 }
 
 /// <summary><c>spec</c> of a BgpPeer.</summary>

@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using k8s;
-using k8s.Models;
 
 namespace OpenElb.Dashboard.Kubernetes.Crds;
 
@@ -9,47 +7,30 @@ namespace OpenElb.Dashboard.Kubernetes.Crds;
 /// upstream <c>api/v1alpha2/eip_types.go</c> and the v1alpha2 CRD schema (<c>priority</c>, <c>namespaces</c>,
 /// <c>namespaceSelector</c> are in the CRD of 0.6).
 /// </summary>
-public sealed class V1Alpha2Eip : IKubernetesObject<V1ObjectMeta>
+public sealed class V1Alpha2Eip : V1Alpha2Object<V1Alpha2EipSpec, V1Alpha2EipStatus>
 {
     public const string Group = V1Alpha2.Group;
     public const string Version = V1Alpha2.Version;
     public const string Plural = "eips";
 
-    /// <summary>The kind (named <c>KubeKind</c> because <see cref="Kind"/> is the instance property).</summary>
+    /// <summary>The kind (named <c>KubeKind</c> because <c>Kind</c> is the instance property).</summary>
     public const string KubeKind = "Eip";
 
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = V1Alpha2.GroupVersion;
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = KubeKind;
-
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    [JsonPropertyName("spec")]
-    public V1Alpha2EipSpec? Spec { get; set; }
-
-    [JsonPropertyName("status")]
-    public V1Alpha2EipStatus? Status { get; set; }
+    public V1Alpha2Eip()
+        : base(KubeKind)
+    {
+    }
 }
 
 /// <summary>A page of <see cref="V1Alpha2Eip"/>.</summary>
-public sealed class V1Alpha2EipList : IKubernetesObject<V1ListMeta>, IItems<V1Alpha2Eip>
+public sealed class V1Alpha2EipList : V1Alpha2List<V1Alpha2Eip>
 {
     public const string KubeKind = "EipList";
 
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = V1Alpha2.GroupVersion;
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = KubeKind;
-
-    [JsonPropertyName("metadata")]
-    public V1ListMeta Metadata { get; set; } = new();
-
-    [JsonPropertyName("items")]
-    public IList<V1Alpha2Eip> Items { get; set; } = [];
+    public V1Alpha2EipList()
+        : base(KubeKind)
+    {
+    }
 }
 
 /// <summary><c>spec</c> of an Eip.</summary>
