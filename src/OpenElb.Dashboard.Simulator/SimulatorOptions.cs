@@ -22,6 +22,18 @@ public sealed record SimulatorOptions
     /// <summary>How often a watch with <c>allowWatchBookmarks=true</c> gets a BOOKMARK event while idle.</summary>
     public TimeSpan BookmarkInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often every speaker rewrites its BgpPeer status entries (upstream: about every 30 s); tests use less.</summary>
+    public TimeSpan BgpStatusInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a new pod stays Pending before its containers run (the simulated kubelet); tests use less.</summary>
+    public TimeSpan PodStartDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a running pod takes to become Ready (its readiness probe passing); tests use less.</summary>
+    public TimeSpan PodReadyDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often a pod on a node with the crash-loop fault restarts (its restartCount grows).</summary>
+    public TimeSpan CrashLoopRestartInterval { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The clock for creationTimestamps and ages.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

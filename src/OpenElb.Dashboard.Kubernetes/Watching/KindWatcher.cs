@@ -78,14 +78,20 @@ internal sealed class KindWatcher<TObject, TRecord> : KindWatcher
         {
             try
             {
-                resourceVersion ??= await ListAsync(cancellationToken).ConfigureAwait(false);
-                failures = 0;
+                if (resourceVersion is null)
+                {
+                    resourceVersion = await ListAsync(cancellationToken).ConfigureAwait(false);
+                    failures = 0;
+                }
                 Exception? watchError = null;
                 // Restart the watch before typical server-side timeouts; the jitter keeps kinds from restarting together.
                 var timeout = Random.Shared.Next(_options.WatchTimeoutSeconds * 4 / 5, _options.WatchTimeoutSeconds + 1);
                 await foreach (var (type, item) in _source.Watch(resourceVersion ?? "", timeout, e => watchError = e, cancellationToken).ConfigureAwait(false))
                 {
                     resourceVersion = Apply(type, item) ?? resourceVersion;
+                    // Only a watch that delivers something proves the server is back; a watch that connects and fails
+                    // at once must keep growing the backoff, or an outage would be polled at the initial rate.
+                    failures = 0;
                 }
                 if (watchError is not null)
                 {

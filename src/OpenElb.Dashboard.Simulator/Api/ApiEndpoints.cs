@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using OpenElb.Dashboard.Simulator.Faults;
 using OpenElb.Dashboard.Simulator.Store;
 
 namespace OpenElb.Dashboard.Simulator.Api;
@@ -10,6 +11,12 @@ internal static class ApiEndpoints
     public static void MapKubernetesApi(this WebApplication app, string token)
     {
         var tokenBytes = Encoding.UTF8.GetBytes("Bearer " + token);
+        // Faults come first: a refused connection never reaches authentication. The admin endpoint is exempt, so an
+        // outage can always be inspected and ended.
+        var faults = ActivatorUtilities.CreateInstance<FaultInjector>(app.Services);
+        app.Lifetime.ApplicationStopped.Register(faults.Dispose);
+        app.Use((context, next) =>
+            context.Request.Path.StartsWithSegments(AdminEndpoints.Prefix, StringComparison.Ordinal) ? next(context) : faults.InvokeAsync(context, () => next(context)));
         app.Use(async (context, next) =>
         {
             // Every answer of a real API server carries Audit-Id; the dashboard records it next to each write.
@@ -35,6 +42,8 @@ internal static class ApiEndpoints
             }
         });
 
+        app.MapFaultAdmin();
+        app.MapAccessReviews();
         app.MapGet("/version", (HttpContext c) => HttpJson.WriteAsync(c, 200, DiscoveryDocuments.Version()));
         app.MapGet("/api", (HttpContext c) => HttpJson.WriteAsync(c, 200, DiscoveryDocuments.CoreVersions($"{c.Request.Host}")));
         app.MapGet("/apis", (HttpContext c) => HttpJson.WriteAsync(c, 200, DiscoveryDocuments.GroupList()));

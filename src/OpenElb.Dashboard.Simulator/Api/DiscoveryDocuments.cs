@@ -42,18 +42,27 @@ internal static class DiscoveryDocuments
         ["apiVersion"] = "v1",
         ["groups"] = new JsonArray(ResourceCatalog.GroupVersions
             .Where(gv => gv.Group.Length > 0)
+            .Append((AccessReviews.Group, AccessReviews.Version))
             .Select(gv => (JsonNode)Group(gv.Group, gv.Version))
             .ToArray()),
     };
 
     public static JsonObject? Group(string group)
     {
+        if (group == AccessReviews.Group)
+        {
+            return Group(AccessReviews.Group, AccessReviews.Version);
+        }
         var gv = ResourceCatalog.GroupVersions.FirstOrDefault(g => g.Group == group && group.Length > 0);
         return gv.Version is null ? null : Group(gv.Group, gv.Version);
     }
 
     public static JsonObject? ResourceList(string group, string version)
     {
+        if (group == AccessReviews.Group && version == AccessReviews.Version)
+        {
+            return AuthorizationResources();
+        }
         var kinds = ResourceCatalog.All.Where(k => k.Group == group && k.Version == version).ToList();
         if (kinds.Count == 0)
         {
@@ -88,6 +97,22 @@ internal static class DiscoveryDocuments
             ["resources"] = resources,
         };
     }
+
+    // Served by AccessReviews, not the store: only SelfSubjectAccessReview, create-only, as the API server lists it.
+    private static JsonObject AuthorizationResources() => new()
+    {
+        ["kind"] = "APIResourceList",
+        ["apiVersion"] = "v1",
+        ["groupVersion"] = $"{AccessReviews.Group}/{AccessReviews.Version}",
+        ["resources"] = new JsonArray(new JsonObject
+        {
+            ["name"] = AccessReviews.Plural,
+            ["singularName"] = "selfsubjectaccessreview",
+            ["namespaced"] = false,
+            ["kind"] = AccessReviews.Kind,
+            ["verbs"] = new JsonArray("create"),
+        }),
+    };
 
     private static JsonObject Group(string group, string version)
     {

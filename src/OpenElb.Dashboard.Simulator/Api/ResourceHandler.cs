@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using OpenElb.Dashboard.Simulator.Faults;
 using OpenElb.Dashboard.Simulator.Patching;
 using OpenElb.Dashboard.Simulator.Store;
 
@@ -10,7 +11,7 @@ namespace OpenElb.Dashboard.Simulator.Api;
 /// Serves the resource verbs (get, list, watch, create, update, patch, delete, and the status subresource) for every
 /// path under <c>/api/v1</c> and <c>/apis/GROUP/VERSION</c>. Stateless apart from the store; safe for concurrent requests.
 /// </summary>
-internal sealed class ResourceHandler(ObjectStore store, WatchStreamer watches, TimeProvider time)
+internal sealed class ResourceHandler(ObjectStore store, WatchStreamer watches, TimeProvider time, FaultState faults)
 {
     public async Task HandleAsync(HttpContext context, string group, string version, IReadOnlyList<string> rest)
     {
@@ -21,6 +22,9 @@ internal sealed class ResourceHandler(ObjectStore store, WatchStreamer watches, 
             throw new ApiException(404, "NotFound", $"the server could not find the requested resource ({path.Subresource})");
         }
         var method = context.Request.Method;
+        var watch = context.Request.Query["watch"] is var w && (w == "true" || w == "1");
+        // Authorized before anything else, dry runs included, as the API server does.
+        AccessReviews.Authorize(faults, Verb(method, path.Name is null, watch), path);
         var dryRun = DryRun(context.Request);
         var target = path.Subresource == "status" ? WriteTarget.Status : WriteTarget.Main;
 
@@ -28,7 +32,7 @@ internal sealed class ResourceHandler(ObjectStore store, WatchStreamer watches, 
         {
             switch (method)
             {
-                case "GET" when context.Request.Query["watch"] is var w && (w == "true" || w == "1"):
+                case "GET" when watch:
                     await watches.StreamAsync(context, path, Selector.ParseLabels(context.Request.Query["labelSelector"]), Selector.ParseFields(context.Request.Query["fieldSelector"]));
                     return;
                 case "GET":
@@ -64,6 +68,18 @@ internal sealed class ResourceHandler(ObjectStore store, WatchStreamer watches, 
         }
         throw new ApiException(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource ({method})");
     }
+
+    private static string Verb(string method, bool collection, bool watch) => method switch
+    {
+        "GET" when watch => "watch",
+        "GET" when collection => "list",
+        "GET" => "get",
+        "POST" => "create",
+        "PUT" => "update",
+        "PATCH" => "patch",
+        "DELETE" => "delete",
+        _ => method,
+    };
 
     private async Task ListAsync(HttpContext context, ResourcePath path)
     {

@@ -11,6 +11,7 @@ public sealed class FaultState
     private ImmutableHashSet<string> _routersDown = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
     private ImmutableHashSet<string> _crashLoopNodes = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
     private ImmutableHashSet<string> _notReadyNodes = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
+    private ImmutableHashSet<ResourceAccess> _deniedPermissions = [];
     private long _refuseUntilTicks;
     private long _responseDelayTicks;
 
@@ -47,6 +48,16 @@ public sealed class FaultState
     {
         get => Volatile.Read(ref _notReadyNodes);
         set => Volatile.Write(ref _notReadyNodes, value);
+    }
+
+    /// <summary>
+    /// Permissions the simulator's identity lacks: requests using them get 403 Forbidden, and SelfSubjectAccessReviews
+    /// for them answer allowed=false. Empty by default (the token may do everything).
+    /// </summary>
+    public ImmutableHashSet<ResourceAccess> DeniedPermissions
+    {
+        get => Volatile.Read(ref _deniedPermissions);
+        set => Volatile.Write(ref _deniedPermissions, value);
     }
 
     /// <summary>Raised after any fault changes, so controllers can react at once instead of at their next tick.</summary>

@@ -71,6 +71,8 @@ public sealed class SimulatorHost : IAsyncDisposable
         builder.Services.AddSingleton(options.TimeProvider);
         builder.Services.AddSingleton<WatchStreamer>();
         builder.Services.AddSingleton<ResourceHandler>();
+        builder.Services.AddHostedService<Controllers.DaemonSetController>();
+        builder.Services.AddHostedService<Controllers.BgpStatusSimulator>();
 
         var app = builder.Build();
         app.MapKubernetesApi(token);

@@ -8,11 +8,12 @@ namespace OpenElb.Dashboard.Simulator.Scenarios;
 
 /// <summary>
 /// Loads scenario files: multi-document YAML whose first document is a header (<c>kind: Scenario</c> with
-/// <c>name</c> and <c>description</c>) and whose other documents are Kubernetes manifests of served kinds.
+/// <c>name</c> and <c>description</c>) and whose other documents are Kubernetes manifests of served kinds. A header
+/// may add <c>generate: {nodes: N, routers: R}</c> to append the objects of <see cref="ScenarioGenerator"/>.
 /// </summary>
 public static class ScenarioLoader
 {
-    /// <summary>Loads a shipped scenario by name (<c>seed</c>, <c>demo</c>) or a scenario file by path.</summary>
+    /// <summary>Loads a shipped scenario by name (<c>seed</c>, <c>demo</c>, <c>legacy</c>, <c>large</c>) or a scenario file by path.</summary>
     public static Scenario Load(string nameOrPath)
     {
         if (File.Exists(nameOrPath))
@@ -76,6 +77,11 @@ public static class ScenarioLoader
             }
             objects.Add(new ScenarioObject(manifest, line));
         }
+        if (header["generate"] is { } generate)
+        {
+            var (nodes, routers) = GenerateSizes(generate, source, headerLine);
+            objects.AddRange(ScenarioGenerator.Generate(nodes, routers, objects, headerLine));
+        }
         return new Scenario(name, header["description"]?.ToString() ?? "", source, objects);
     }
 
@@ -99,6 +105,25 @@ public static class ScenarioLoader
                 throw new ScenarioException(scenario.Source, item.Line, e.Message);
             }
         }
+    }
+
+    // The header option 'generate: {nodes: N, routers: R}' (see ScenarioGenerator).
+    private static (int Nodes, int Routers) GenerateSizes(JsonNode generate, string source, int line)
+    {
+        int Size(string field, int max)
+        {
+            if (generate[field] is JsonValue value && value.TryGetValue<long>(out var size) && size >= 1 && size <= max)
+            {
+                return (int)size;
+            }
+            throw new ScenarioException(source, line, $"header 'generate.{field}' must be an integer from 1 to {max}");
+        }
+
+        if (generate is not JsonObject)
+        {
+            throw new ScenarioException(source, line, "header 'generate' must be a mapping with 'nodes' and 'routers'");
+        }
+        return (Size("nodes", ScenarioGenerator.MaxNodes), Size("routers", ScenarioGenerator.MaxNodes));
     }
 
     private static int Line(YamlNode node) => (int)node.Start.Line;
