@@ -73,6 +73,12 @@ public enum ChangeType
 
     /// <summary>Deleted.</summary>
     Delete,
+
+    /// <summary>
+    /// Many objects of the kind changed at once (an initial list, a re-list, a storm): the key is empty and consumers
+    /// compare snapshots instead of reading one change per object.
+    /// </summary>
+    Resync,
 }
 
 /// <summary>One observed change.</summary>

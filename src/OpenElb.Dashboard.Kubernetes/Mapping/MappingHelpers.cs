@@ -16,7 +16,22 @@ internal static class MappingHelpers
         { } other => new DateTimeOffset(DateTime.SpecifyKind(other, DateTimeKind.Utc), TimeSpan.Zero),
     };
 
-    public static LabelSet Labels(IDictionary<string, string>? map) => map is null || map.Count == 0 ? LabelSet.Empty : LabelSet.From(map);
+    public static LabelSet Labels(IDictionary<string, string>? map) => Labels(map, null);
+
+    /// <summary>
+    /// Labels with keys and values shared through <see cref="StringPool"/>; a value equal to <paramref name="ownName"/>
+    /// (a node's <c>kubernetes.io/hostname</c>) reuses that instance instead of filling the pool with unique names.
+    /// </summary>
+    public static LabelSet Labels(IDictionary<string, string>? map, string? ownName)
+    {
+        if (map is null || map.Count == 0)
+        {
+            return LabelSet.Empty;
+        }
+        return LabelSet.From(map.Select(pair => KeyValuePair.Create(
+            StringPool.Share(pair.Key),
+            ownName is not null && string.Equals(pair.Value, ownName, StringComparison.Ordinal) ? ownName : StringPool.Share(pair.Value ?? string.Empty))));
+    }
 
     public static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

@@ -20,9 +20,11 @@ public static class NodeMapping
     {
         ArgumentNullException.ThrowIfNull(node);
         var metadata = node.Metadata ?? new V1ObjectMeta();
+        // Shared: the speaker pod on this node refers to the same name instance (see PodMapping).
+        var name = StringPool.Share(metadata.Name ?? string.Empty);
         return new NodeInfo(
-            metadata.Name ?? string.Empty,
-            MappingHelpers.Labels(metadata.Labels),
+            name,
+            MappingHelpers.Labels(metadata.Labels, name),
             ToTaints(node.Spec?.Taints),
             Ready: IsReady(node.Status?.Conditions),
             Unschedulable: node.Spec?.Unschedulable ?? false,
@@ -50,7 +52,7 @@ public static class NodeMapping
         {
             if (taint is not null && ParseEffect(taint.Effect) is { } effect)
             {
-                result.Add(new Taint(taint.Key ?? string.Empty, taint.Value ?? string.Empty, effect));
+                result.Add(new Taint(StringPool.Share(taint.Key ?? string.Empty), StringPool.Share(taint.Value ?? string.Empty), effect));
             }
         }
         return new([.. result]);

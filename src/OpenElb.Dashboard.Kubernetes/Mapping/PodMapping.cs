@@ -18,9 +18,9 @@ public static class PodMapping
         var metadata = pod.Metadata ?? new V1ObjectMeta();
         var status = pod.Status;
         return new SpeakerPod(
-            metadata.NamespaceProperty ?? string.Empty,
+            StringPool.Share(metadata.NamespaceProperty ?? string.Empty),
             metadata.Name ?? string.Empty,
-            pod.Spec?.NodeName ?? string.Empty,
+            StringPool.Share(pod.Spec?.NodeName ?? string.Empty),
             ParsePhase(status?.Phase),
             IsReady(status?.Conditions),
             Restarts: Restarts(status?.ContainerStatuses),

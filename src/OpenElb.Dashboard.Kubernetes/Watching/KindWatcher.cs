@@ -6,6 +6,13 @@ using OpenElb.Dashboard.Core.Abstractions;
 
 namespace OpenElb.Dashboard.Kubernetes.Watching;
 
+/// <summary>An object's identity: namespace (null for cluster-scoped objects) and name, compared ordinally.</summary>
+internal readonly record struct ObjectKey(string? Namespace, string Name)
+{
+    /// <summary><c>name</c>, or <c>namespace/name</c>: the key change lists carry.</summary>
+    public override string ToString() => string.IsNullOrEmpty(Namespace) ? Name : $"{Namespace}/{Name}";
+}
+
 /// <summary>One page of a list call: the items, the continue token, and the list's resourceVersion.</summary>
 internal readonly record struct ListPage<T>(IList<T> Items, string? Continue, string? ResourceVersion);
 
@@ -54,7 +61,8 @@ internal sealed class KindWatcher<TObject, TRecord> : KindWatcher
     private readonly ClusterStateOptions _options;
 
     // Guarded by the feed's lock (IFeedSink.Gate).
-    private readonly Dictionary<string, TRecord> _items = new(StringComparer.Ordinal);
+    // Keyed by (namespace, name) as the object's own strings: a composed "namespace/name" key would cost a string per pod.
+    private readonly Dictionary<ObjectKey, TRecord> _items = [];
 
     public KindWatcher(KindSource<TObject, TRecord> source, IFeedSink sink, TimeProvider time, ClusterStateOptions options)
         : base(source.Kind)
@@ -68,7 +76,7 @@ internal sealed class KindWatcher<TObject, TRecord> : KindWatcher
     public override int Count => _items.Count;
 
     /// <summary>The current records; call under the feed's lock.</summary>
-    public Dictionary<string, TRecord>.ValueCollection Items => _items.Values;
+    public Dictionary<ObjectKey, TRecord>.ValueCollection Items => _items.Values;
 
     public override async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -126,7 +134,7 @@ internal sealed class KindWatcher<TObject, TRecord> : KindWatcher
 
     private async Task<string?> ListAsync(CancellationToken cancellationToken)
     {
-        var fresh = new Dictionary<string, TRecord>(StringComparer.Ordinal);
+        var fresh = new Dictionary<ObjectKey, TRecord>();
         string? continueToken = null;
         string? resourceVersion = null;
         do
@@ -151,14 +159,14 @@ internal sealed class KindWatcher<TObject, TRecord> : KindWatcher
             {
                 if (!_items.TryGetValue(key, out var old) || !old.Equals(record))
                 {
-                    changes.Add(new ClusterChange(Kind, ChangeType.Upsert, key));
+                    changes.Add(new ClusterChange(Kind, ChangeType.Upsert, key.ToString()));
                 }
             }
             foreach (var key in _items.Keys)
             {
                 if (!fresh.ContainsKey(key))
                 {
-                    changes.Add(new ClusterChange(Kind, ChangeType.Delete, key));
+                    changes.Add(new ClusterChange(Kind, ChangeType.Delete, key.ToString()));
                 }
             }
             _items.Clear();
@@ -207,7 +215,7 @@ internal sealed class KindWatcher<TObject, TRecord> : KindWatcher
             {
                 if (_items.Remove(key))
                 {
-                    _sink.Changed([new ClusterChange(Kind, ChangeType.Delete, key)]);
+                    _sink.Changed([new ClusterChange(Kind, ChangeType.Delete, key.ToString())]);
                 }
                 else if (wasStale)
                 {
@@ -217,7 +225,7 @@ internal sealed class KindWatcher<TObject, TRecord> : KindWatcher
             else if (!_items.TryGetValue(key, out var old) || !old.Equals(record))
             {
                 _items[key] = record;
-                _sink.Changed([new ClusterChange(Kind, ChangeType.Upsert, key)]);
+                _sink.Changed([new ClusterChange(Kind, ChangeType.Upsert, key.ToString())]);
             }
             else if (wasStale)
             {
@@ -244,8 +252,7 @@ internal sealed class KindWatcher<TObject, TRecord> : KindWatcher
         }
     }
 
-    private static string KeyOf(TObject item) =>
-        string.IsNullOrEmpty(item.Metadata?.NamespaceProperty) ? item.Metadata?.Name ?? "" : $"{item.Metadata.NamespaceProperty}/{item.Metadata.Name}";
+    private static ObjectKey KeyOf(TObject item) => new(item.Metadata?.NamespaceProperty, item.Metadata?.Name ?? "");
 
     private TimeSpan Backoff(int failures)
     {

@@ -242,8 +242,17 @@ public sealed class KubernetesClusterState : IClusterState, IFeedSink, IAsyncDis
 
     private FeedHealth CurrentHealth() => new([.. _watchers.Select(static w => w.Health)]);
 
+    /// <summary>Above this many changes in one update, each kind's changes collapse into one Resync entry.</summary>
+    internal const int MaxChangesPerUpdate = 1000;
+
     private static List<ClusterChange> Coalesce(List<ClusterChange> pending)
     {
+        if (pending.Count > MaxChangesPerUpdate)
+        {
+            // An initial sync or a storm: thousands of per-object entries would only be held by the current update
+            // (kilobytes per node at 5,000 nodes) and read by nobody; consumers compare snapshots instead.
+            return [.. pending.Select(static c => c.Kind).Distinct().Order().Select(static k => new ClusterChange(k, ChangeType.Resync, ""))];
+        }
         // Several events for one object collapse to one entry with the last type, in first-seen order.
         var last = new Dictionary<(ResourceKind, string), int>();
         var result = new List<ClusterChange>();

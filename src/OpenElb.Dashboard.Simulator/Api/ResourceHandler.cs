@@ -86,21 +86,21 @@ internal sealed class ResourceHandler(ObjectStore store, WatchStreamer watches, 
         var query = context.Request.Query;
         var labels = Selector.ParseLabels(query["labelSelector"]);
         var fields = Selector.ParseFields(query["fieldSelector"]);
-        var (all, resourceVersion) = store.List(path.Kind, path.Namespace);
-        var matching = all.Where(o => { var s = ObjectSummary.Of(o); return labels.Matches(s.Labels) && fields.Matches(s.Fields); });
-
         // The continue token is the key of the last item returned; the next page starts after it (in key order).
         var after = DecodeContinue(query["continue"]);
-        if (after is not null)
+        var limit = int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var requested) && requested > 0 ? requested : int.MaxValue;
+        var (items, resourceVersion, remaining) = store.List(path.Kind, path.Namespace, o =>
         {
-            matching = matching.Where(o => string.CompareOrdinal(Key(o), after) > 0);
-        }
-        var items = matching.ToList();
+            if (after is not null && string.CompareOrdinal(Key(o), after) <= 0)
+            {
+                return false;
+            }
+            var s = ObjectSummary.Of(o);
+            return labels.Matches(s.Labels) && fields.Matches(s.Fields);
+        }, limit);
         string? next = null;
-        if (int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit > 0 && items.Count > limit)
+        if (remaining > 0)
         {
-            var remaining = items.Count - limit;
-            items = items.Take(limit).ToList();
             next = Convert.ToBase64String(Encoding.UTF8.GetBytes(Key(items[^1])));
             context.Items["remaining"] = remaining;
         }

@@ -81,6 +81,36 @@ public sealed class ObjectStore
         }
     }
 
+    /// <summary>
+    /// One page of a list: copies of at most <paramref name="limit"/> objects that satisfy <paramref name="predicate"/>, in
+    /// key order, and how many more match. The predicate sees the stored objects (under the lock) and must not change them;
+    /// only the page is copied, so paging through thousands of objects does not copy all of them per page.
+    /// </summary>
+    public (IReadOnlyList<JsonObject> Items, long ResourceVersion, int Remaining) List(ResourceKind kind, string? ns, Func<JsonObject, bool> predicate, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        lock (_lock)
+        {
+            var items = new List<JsonObject>(Math.Min(limit, _objects[kind].Count));
+            var remaining = 0;
+            foreach (var obj in _objects[kind].Values)
+            {
+                if ((ns is null || Namespace(obj) == ns) && predicate(obj))
+                {
+                    if (items.Count < limit)
+                    {
+                        items.Add(Copy(obj));
+                    }
+                    else
+                    {
+                        remaining++;
+                    }
+                }
+            }
+            return (items, _resourceVersion, remaining);
+        }
+    }
+
     /// <summary>Creates an object. With <paramref name="dryRun"/> the result is returned but nothing is stored.</summary>
     public JsonObject Create(ResourceKind kind, string? ns, JsonObject obj, bool dryRun = false)
     {

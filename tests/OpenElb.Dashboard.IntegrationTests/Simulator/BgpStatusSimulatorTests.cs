@@ -162,16 +162,14 @@ public sealed class BgpStatusSimulatorTests
         await using var host = await StartAsync("seed");
         await WaitUntilAsync(() => SessionState(host, SeedPeer, "node4") == "ESTABLISHED", "node4 is ESTABLISHED");
 
-        // Without the kubernetes.io/os label the DaemonSet no longer admits node4, so its pod goes and stays gone.
+        // Without the kubernetes.io/os label the DaemonSet no longer admits node4: the controller deletes its pod (the
+        // test must not race it with a delete of its own) and does not recreate it.
         host.Store.Mutate(ResourceCatalog.Nodes, null, "node4", node =>
         {
             node["metadata"]!["labels"]!.AsObject().Remove("kubernetes.io/os");
             return node;
         });
-        foreach (var pod in PodsOn(host, "node4"))
-        {
-            host.Store.Delete(ResourceCatalog.Pods, "openelb-system", Name(pod));
-        }
+        await WaitUntilAsync(() => PodsOn(host, "node4").Count == 0, "the DaemonSet controller removes node4's speaker");
         var stale = Entry(host, SeedPeer, "node4");
         await Task.Delay(s_severalPasses, Ct).WaitAsync(TestTimeouts.Default, Ct);
 
