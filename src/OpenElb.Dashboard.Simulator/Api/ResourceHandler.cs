@@ -17,6 +17,13 @@ internal sealed class ResourceHandler(ObjectStore store, WatchStreamer watches, 
     {
         var path = ResourcePath.Parse(group, version, rest)
             ?? throw new ApiException(404, "NotFound", "the server could not find the requested resource");
+        // Custom resources exist only while their CRD does, as on a real API server: a cluster without OpenELB's CRDs
+        // answers 404 for bgppeers and friends.
+        if (path.Kind.Group == ResourceCatalog.OpenElbGroup
+            && store.Get(ResourceCatalog.CustomResourceDefinitions, null, $"{path.Kind.Plural}.{path.Kind.Group}") is null)
+        {
+            throw new ApiException(404, "NotFound", "the server could not find the requested resource");
+        }
         if (path.Subresource is not null and not "status")
         {
             throw new ApiException(404, "NotFound", $"the server could not find the requested resource ({path.Subresource})");

@@ -31,10 +31,26 @@ internal sealed class FeedHarness : IAsyncDisposable
 
     public string KubeconfigPath => Path.Combine(_directory, "kubeconfig");
 
-    public static async Task<FeedHarness> StartAsync(string scenario = "seed")
+    /// <summary>Starts a simulator with a scenario given as YAML text (written to the harness's temp directory).</summary>
+    public static Task<FeedHarness> StartWithYamlAsync(string yaml)
+    {
+        var directory = NewDirectory();
+        var path = Path.Combine(directory, "scenario.yaml");
+        File.WriteAllText(path, yaml);
+        return StartAsync(path, directory);
+    }
+
+    public static Task<FeedHarness> StartAsync(string scenario = "seed") => StartAsync(scenario, NewDirectory());
+
+    private static string NewDirectory()
     {
         var directory = Path.Combine(Path.GetTempPath(), "openelb-feed-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
+        return directory;
+    }
+
+    private static async Task<FeedHarness> StartAsync(string scenario, string directory)
+    {
         var host = await SimulatorHost.StartAsync(new SimulatorOptions { Scenario = scenario, Port = 0, HistoryCapacity = 50, BookmarkInterval = TimeSpan.FromMilliseconds(500) }, CancellationToken.None)
             .WaitAsync(TestTimeouts.Default);
         host.WriteKubeconfig(Path.Combine(directory, "kubeconfig"));
