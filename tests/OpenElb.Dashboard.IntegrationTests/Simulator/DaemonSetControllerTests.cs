@@ -47,13 +47,7 @@ public sealed class DaemonSetControllerTests
         await using var sim = await Sim.StartAsync();
         await sim.KubectlAsync("label", "nodes", "node1", "openelb-speaker=true");
         await sim.KubectlAsync("label", "nodes", "node2", "openelb-speaker=true");
-        var fragment = await sim.WriteFileAsync("""
-            spec:
-              template:
-                spec:
-                  nodeSelector:
-                    openelb-speaker: "true"
-            """);
+        var fragment = await sim.WriteFileAsync(SeedGuide.NodeSelectorFragment);
 
         await sim.KubectlAsync("patch", "ds", Ds, "-n", Ns, "--patch-file", fragment);
         var rollout = await sim.KubectlAsync("rollout", "status", $"ds/{Ds}", "-n", Ns, "--timeout=60s");
@@ -74,20 +68,7 @@ public sealed class DaemonSetControllerTests
         await using var sim = await Sim.StartAsync();
         await sim.KubectlAsync("label", "nodes", "node1", "openelb-speaker=true");
         await sim.KubectlAsync("label", "nodes", "node2", "openelb-speaker=true");
-        var fragment = await sim.WriteFileAsync("""
-            spec:
-              template:
-                spec:
-                  affinity:
-                    nodeAffinity:
-                      requiredDuringSchedulingIgnoredDuringExecution:
-                        nodeSelectorTerms:
-                        - matchExpressions:
-                          - key: openelb-speaker
-                            operator: In
-                            values:
-                            - "true"
-            """);
+        var fragment = await sim.WriteFileAsync(SeedGuide.AffinityFragment);
 
         await sim.KubectlAsync("patch", "ds", Ds, "-n", Ns, "--patch-file", fragment);
         var rollout = await sim.KubectlAsync("rollout", "status", $"ds/{Ds}", "-n", Ns, "--timeout=60s");
@@ -102,16 +83,7 @@ public sealed class DaemonSetControllerTests
     {
         await using var sim = await Sim.StartAsync();
         await sim.KubectlAsync("taint", "nodes", "node1", "openelb-speaker=true:NoSchedule");
-        var fragment = await sim.WriteFileAsync("""
-            spec:
-              template:
-                spec:
-                  tolerations:
-                  - key: "openelb-speaker"
-                    operator: "Equal"
-                    value: "true"
-                    effect: "NoSchedule"
-            """);
+        var fragment = await sim.WriteFileAsync(SeedGuide.TolerationsFragment);
 
         await sim.KubectlAsync("patch", "ds", Ds, "-n", Ns, "--patch-file", fragment);
         var rollout = await sim.KubectlAsync("rollout", "status", $"ds/{Ds}", "-n", Ns, "--timeout=60s");

@@ -44,13 +44,7 @@ public sealed class KubectlTests(SimulatorFixture fixture) : IClassFixture<Simul
     public async Task PatchDaemonSet_NodeSelectorFragment_MergesAndKeepsOsSelector()
     {
         var generation = DaemonSet()["metadata"]!["generation"]!.ToJsonString();
-        var file = await PatchFileAsync("""
-            spec:
-              template:
-                spec:
-                  nodeSelector:
-                    openelb-speaker: "true"
-            """);
+        var file = await PatchFileAsync(SeedGuide.NodeSelectorFragment);
 
         (await Kubectl.RunAsync(fixture.KubeconfigPath, "patch", "ds", "openelb-speaker", "-n", "openelb-system", "--patch-file", file)).EnsureSuccess();
 
@@ -63,20 +57,7 @@ public sealed class KubectlTests(SimulatorFixture fixture) : IClassFixture<Simul
     [Fact]
     public async Task PatchDaemonSet_AffinityFragment_StoresRequiredNodeAffinity()
     {
-        var file = await PatchFileAsync("""
-            spec:
-              template:
-                spec:
-                  affinity:
-                    nodeAffinity:
-                      requiredDuringSchedulingIgnoredDuringExecution:
-                        nodeSelectorTerms:
-                        - matchExpressions:
-                          - key: openelb-speaker
-                            operator: In
-                            values:
-                            - "true"
-            """);
+        var file = await PatchFileAsync(SeedGuide.AffinityFragment);
 
         (await Kubectl.RunAsync(fixture.KubeconfigPath, "patch", "ds", "openelb-speaker", "-n", "openelb-system", "--patch-file", file)).EnsureSuccess();
 
@@ -90,16 +71,7 @@ public sealed class KubectlTests(SimulatorFixture fixture) : IClassFixture<Simul
     [Fact]
     public async Task PatchDaemonSet_TolerationsFragment_ReplacesShippedTolerationsWhole()
     {
-        var file = await PatchFileAsync("""
-            spec:
-              template:
-                spec:
-                  tolerations:
-                  - key: "openelb-speaker"
-                    operator: "Equal"
-                    value: "true"
-                    effect: "NoSchedule"
-            """);
+        var file = await PatchFileAsync(SeedGuide.TolerationsFragment);
 
         (await Kubectl.RunAsync(fixture.KubeconfigPath, "patch", "ds", "openelb-speaker", "-n", "openelb-system", "--patch-file", file)).EnsureSuccess();
 
