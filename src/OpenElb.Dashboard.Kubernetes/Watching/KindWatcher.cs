@@ -94,7 +94,20 @@ internal sealed class KindWatcher<TObject, TRecord> : KindWatcher
                 Exception? watchError = null;
                 // Restart the watch before typical server-side timeouts; the jitter keeps kinds from restarting together.
                 var timeout = Random.Shared.Next(_options.WatchTimeoutSeconds * 4 / 5, _options.WatchTimeoutSeconds + 1);
-                await foreach (var (type, item) in _source.Watch(resourceVersion ?? "", timeout, e => watchError = e, cancellationToken).ConfigureAwait(false))
+                // A Status error (410, 500, …) ends the watch and is rethrown below; an event that cannot be decoded is
+                // skipped and shown in health, or re-watching from the same version would replay it forever.
+                Action<Exception> onError = e =>
+                {
+                    if (e is System.Text.Json.JsonException)
+                    {
+                        RecordMapError($"{Kind}: a watch event could not be read: {e.Message}");
+                    }
+                    else
+                    {
+                        watchError = e;
+                    }
+                };
+                await foreach (var (type, item) in _source.Watch(resourceVersion ?? "", timeout, onError, cancellationToken).ConfigureAwait(false))
                 {
                     resourceVersion = Apply(type, item) ?? resourceVersion;
                     // Only a watch that delivers something proves the server is back; a watch that connects and fails
@@ -176,7 +189,7 @@ internal sealed class KindWatcher<TObject, TRecord> : KindWatcher
             }
             State = SyncState.Synced;
             StaleSince = null;
-            LastError = null;
+            LastError = TakeMapError();
             // Report even when nothing changed: the first list completes the kind's sync.
             _sink.Changed(changes);
         }
@@ -210,8 +223,22 @@ internal sealed class KindWatcher<TObject, TRecord> : KindWatcher
             var wasStale = State != SyncState.Synced;
             State = SyncState.Synced;
             StaleSince = null;
-            LastError = null;
-            if (record is null)
+            // A mapping error stays visible until the next list; recovering from a broken connection clears the
+            // connection error.
+            if (TakeMapError() is { } mapError)
+            {
+                LastError = mapError;
+            }
+            else if (wasStale)
+            {
+                LastError = null;
+            }
+            if (record is null && type != WatchEventType.Deleted)
+            {
+                // An add or update that could not be read: keep what we had (never turn it into a delete) and show why.
+                _sink.Changed([]);
+            }
+            else if (record is null)
             {
                 if (_items.Remove(key))
                 {
@@ -241,16 +268,21 @@ internal sealed class KindWatcher<TObject, TRecord> : KindWatcher
         {
             return _source.Map(item);
         }
-        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or NullReferenceException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // One malformed object must not stop the feed; it is left out and the error shown in the kind's health.
-            lock (_sink.Gate)
-            {
-                LastError = $"{Kind} {KeyOf(item)} could not be read: {e.Message}";
-            }
+            // One malformed object must not stop the feed (a throw here would replay the same event or list forever);
+            // it is left out and the error shown in the kind's health.
+            RecordMapError($"{Kind} {KeyOf(item)} could not be read: {e.Message}");
             return null;
         }
     }
+
+    // The last mapping or decoding error of the current list or event, taken into LastError when the state is updated.
+    private string? _mapError;
+
+    private void RecordMapError(string message) => Volatile.Write(ref _mapError, message);
+
+    private string? TakeMapError() => Interlocked.Exchange(ref _mapError, null);
 
     private static ObjectKey KeyOf(TObject item) => new(item.Metadata?.NamespaceProperty, item.Metadata?.Name ?? "");
 

@@ -42,6 +42,9 @@ public sealed class KubernetesClusterState : IClusterState, IFeedSink, IAsyncDis
     private ClusterUpdate _current;
     private long _version;
     private bool _dirty;
+    private bool _disposed; // guarded by _subscribers
+
+    private string? _lastPublishError;
 
     /// <summary>Creates the feed over <paramref name="client"/>; nothing runs until <see cref="Start"/>.</summary>
     public KubernetesClusterState(IKubernetes client, TimeProvider time, ClusterStateOptions? options = null)
@@ -79,6 +82,21 @@ public sealed class KubernetesClusterState : IClusterState, IFeedSink, IAsyncDis
     /// <inheritdoc />
     public FeedHealth Health => Volatile.Read(ref _current).Health;
 
+    /// <summary>How many subscriptions are registered. Internal for tests.</summary>
+    internal int SubscriberCount
+    {
+        get
+        {
+            lock (_subscribers)
+            {
+                return _subscribers.Count;
+            }
+        }
+    }
+
+    /// <summary>The last error that stopped a snapshot from being published (publishing retries), or <c>null</c>.</summary>
+    public string? LastPublishError => Volatile.Read(ref _lastPublishError);
+
     Lock IFeedSink.Gate => _gate;
 
     private readonly Lock _gate = new();
@@ -93,6 +111,10 @@ public sealed class KubernetesClusterState : IClusterState, IFeedSink, IAsyncDis
     /// <summary>Waits until every kind has completed its initial list (or is unavailable); false on timeout.</summary>
     public async Task<bool> WaitForSyncAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
+        if (Health.IsSynced)
+        {
+            return true;
+        }
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
         var subscription = Subscribe(timeoutSource.Token);
@@ -130,9 +152,17 @@ public sealed class KubernetesClusterState : IClusterState, IFeedSink, IAsyncDis
         // Register and read the current update under one lock, so no update falls between the two.
         lock (_subscribers)
         {
-            _subscribers.Add(channel);
             initial = _current;
+            if (_disposed)
+            {
+                channel.Writer.TryComplete();
+                return new ClusterSubscription(initial, ReadAsync(channel, cancellationToken));
+            }
+            _subscribers.Add(channel);
         }
+        // Removed on cancellation even if the caller never reads the stream (an iterator's finally only runs once it
+        // has been started).
+        cancellationToken.Register(() => Unsubscribe(channel));
         return new ClusterSubscription(initial, ReadAsync(channel, cancellationToken));
     }
 
@@ -150,10 +180,15 @@ public sealed class KubernetesClusterState : IClusterState, IFeedSink, IAsyncDis
         }
         finally
         {
-            lock (_subscribers)
-            {
-                _subscribers.Remove(channel);
-            }
+            Unsubscribe(channel);
+        }
+    }
+
+    private void Unsubscribe(Channel<ClusterUpdate> channel)
+    {
+        lock (_subscribers)
+        {
+            _subscribers.Remove(channel);
         }
     }
 
@@ -193,7 +228,20 @@ public sealed class KubernetesClusterState : IClusterState, IFeedSink, IAsyncDis
                 {
                     _signal.Wait(0, CancellationToken.None);
                 }
-                Publish();
+                try
+                {
+                    Publish();
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Never let one bad snapshot stop publishing for good: keep the changes pending and try again at
+                    // the next signal (the error shows in the last update's health via the kinds' own errors).
+                    lock (_gate)
+                    {
+                        _dirty = true;
+                    }
+                    Volatile.Write(ref _lastPublishError, e.Message);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -210,10 +258,12 @@ public sealed class KubernetesClusterState : IClusterState, IFeedSink, IAsyncDis
             {
                 return;
             }
-            _dirty = false;
+            var snapshot = BuildSnapshot();
+            // Cleared only once the snapshot is built: if building throws, the changes stay pending for the retry.
             var changes = Coalesce(_pending);
             _pending.Clear();
-            update = new ClusterUpdate(BuildSnapshot(), changes, CurrentHealth());
+            _dirty = false;
+            update = new ClusterUpdate(snapshot, changes, CurrentHealth());
         }
         lock (_subscribers)
         {
@@ -305,9 +355,20 @@ public sealed class KubernetesClusterState : IClusterState, IFeedSink, IAsyncDis
             allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: cancellationToken);
         await foreach (var (type, item) in events.ConfigureAwait(false))
         {
-            // Custom objects arrive untyped (a JsonElement); decode them with the client's own serializer settings.
-            var json = item is JsonElement element ? element.GetRawText() : KubernetesJson.Serialize(item);
-            yield return (type, KubernetesJson.Deserialize<TObject>(json));
+            // Custom objects arrive untyped (a JsonElement); decode them with the client's own serializer settings. An
+            // object that does not decode is reported and skipped, as the client's typed watches do.
+            TObject decoded;
+            try
+            {
+                var json = item is JsonElement element ? element.GetRawText() : KubernetesJson.Serialize(item);
+                decoded = KubernetesJson.Deserialize<TObject>(json);
+            }
+            catch (JsonException e)
+            {
+                onError(e);
+                continue;
+            }
+            yield return (type, decoded);
         }
     }
 
@@ -318,6 +379,14 @@ public sealed class KubernetesClusterState : IClusterState, IFeedSink, IAsyncDis
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        lock (_subscribers)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+        }
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -325,6 +394,7 @@ public sealed class KubernetesClusterState : IClusterState, IFeedSink, IAsyncDis
         }
         catch (OperationCanceledException)
         {
+            // Cancelled on purpose.
         }
         lock (_subscribers)
         {

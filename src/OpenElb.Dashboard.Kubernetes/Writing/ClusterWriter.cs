@@ -25,8 +25,14 @@ public enum WriteOutcome
     /// <summary>422 or 400: the API server rejected the content.</summary>
     Invalid,
 
-    /// <summary>Any other failure (unreachable server, 5xx, timeout).</summary>
+    /// <summary>Any other failure (unreachable server, 5xx) where the write is known not to have been applied.</summary>
     Failed,
+
+    /// <summary>
+    /// The request was sent but no answer came (timeout or cancellation): it may or may not have been applied. Re-read
+    /// the object; the watch will show which.
+    /// </summary>
+    Unknown,
 
     /// <summary>Not attempted because an earlier write of the plan did not succeed.</summary>
     Skipped,
@@ -83,7 +89,16 @@ public sealed class ClusterWriter(IKubernetes client)
                 results.Add(new WriteResult(patch, WriteOutcome.Skipped, null, "Not sent: an earlier write did not succeed.", null, null, dryRun));
                 continue;
             }
-            var result = await WriteAsync(patch, dryRun, cancellationToken).ConfigureAwait(false);
+            WriteResult result;
+            try
+            {
+                result = await WriteAsync(patch, dryRun, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Cancelled mid-plan: earlier writes have landed, so return what happened instead of throwing it away.
+                result = new WriteResult(patch, WriteOutcome.Unknown, null, "Cancelled while the request was in flight; it may or may not have been applied.", null, null, dryRun);
+            }
             results.Add(result);
             stopped = !result.Succeeded;
         }
@@ -95,9 +110,13 @@ public sealed class ClusterWriter(IKubernetes client)
     {
         ArgumentNullException.ThrowIfNull(patch);
         var dry = dryRun ? "All" : null;
+        var target = patch.Target;
+        if (target.Kind is "DaemonSet" or "Deployment" or "Pod" && string.IsNullOrEmpty(target.Namespace))
+        {
+            return new WriteResult(patch, WriteOutcome.Failed, null, $"The {target.Kind} '{target.Name}' has no namespace; nothing was sent.", null, null, dryRun);
+        }
         try
         {
-            var target = patch.Target;
             switch (patch.Kind, target.Kind)
             {
                 case (PatchKind.MergePatch, "Node"):
@@ -141,13 +160,18 @@ public sealed class ClusterWriter(IKubernetes client)
             };
             return new WriteResult(patch, outcome, (int)status, StatusMessage(e.Response.Content) ?? e.Response.ReasonPhrase, AuditId(e.Response), null, dryRun);
         }
-        catch (HttpRequestException e)
+        catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError)
         {
             return new WriteResult(patch, WriteOutcome.Failed, null, $"The API server is unreachable: {e.Message}", null, null, dryRun);
         }
+        catch (HttpRequestException e)
+        {
+            // The connection broke after the request may have been sent.
+            return new WriteResult(patch, WriteOutcome.Unknown, null, $"The connection to the API server broke: {e.Message}; the write may or may not have been applied.", null, null, dryRun);
+        }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new WriteResult(patch, WriteOutcome.Failed, null, "The API server did not answer in time.", null, null, dryRun);
+            return new WriteResult(patch, WriteOutcome.Unknown, null, "The API server did not answer in time; the write may or may not have been applied.", null, null, dryRun);
         }
     }
 
