@@ -1,0 +1,121 @@
+using OpenElb.Dashboard.Core.Changes;
+using OpenElb.Dashboard.Core.Cluster;
+
+namespace OpenElb.Dashboard.Core.Drift;
+
+/// <summary>Which speaker-relevant field changed.</summary>
+public enum ObservedField
+{
+    /// <summary>A node label that a BgpPeer selector or the speaker placement uses.</summary>
+    NodeLabel,
+
+    /// <summary>A node's taints.</summary>
+    NodeTaints,
+
+    /// <summary>The speaker workload's placement (nodeSelector, required affinity, tolerations).</summary>
+    SpeakerPlacement,
+}
+
+/// <summary>A speaker-relevant change seen between two snapshots, whoever made it.</summary>
+/// <param name="Field">What kind of field.</param>
+/// <param name="Target">The object.</param>
+/// <param name="Path">The field, e.g. <c>metadata.labels[openelb-speaker]</c>.</param>
+/// <param name="Before">The value before (rendered), or <c>null</c> when absent.</param>
+/// <param name="After">The value after (rendered), or <c>null</c> when absent.</param>
+public sealed record ObservedChange(ObservedField Field, ObjectRef Target, string Path, string? Before, string? After);
+
+/// <summary>
+/// Finds the changes between two snapshots that matter to speaker placement or router membership, so that changes the
+/// dashboard did not make (kubectl, GitOps, Helm) are recorded and drift becomes visible. Pure and deterministic
+/// (ordered by target, then path); cost is linear in the nodes compared.
+/// </summary>
+public static class ObservedChangeDetector
+{
+    /// <summary>
+    /// Compares <paramref name="before"/> and <paramref name="after"/>. With <paramref name="changedNodes"/> only those
+    /// nodes are compared (the feed knows which changed); otherwise every node present in both.
+    /// </summary>
+    public static IReadOnlyList<ObservedChange> Detect(ClusterSnapshot before, ClusterSnapshot after, IEnumerable<string>? changedNodes = null)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        var relevantKeys = RelevantLabelKeys(before);
+        relevantKeys.UnionWith(RelevantLabelKeys(after));
+
+        var changes = new List<ObservedChange>();
+        var names = changedNodes?.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal) ?? after.Nodes.Select(static n => n.Name);
+        foreach (var name in names)
+        {
+            if (before.FindNode(name) is not { } old || after.FindNode(name) is not { } current || ReferenceEquals(old, current))
+            {
+                continue;
+            }
+            var target = new ObjectRef("Node", null, name);
+            foreach (var key in relevantKeys.Order(StringComparer.Ordinal))
+            {
+                var was = old.Labels.GetValueOrDefault(key);
+                var now = current.Labels.GetValueOrDefault(key);
+                if (!string.Equals(was, now, StringComparison.Ordinal))
+                {
+                    changes.Add(new ObservedChange(ObservedField.NodeLabel, target, $"metadata.labels[{key}]", was, now));
+                }
+            }
+            if (!old.Taints.Equals(current.Taints))
+            {
+                changes.Add(new ObservedChange(ObservedField.NodeTaints, target, "spec.taints", Render(old.Taints), Render(current.Taints)));
+            }
+        }
+
+        if (before.Speaker is { } oldSpeaker && after.Speaker is { } newSpeaker
+            && string.Equals(oldSpeaker.Id, newSpeaker.Id, StringComparison.Ordinal) && !oldSpeaker.Placement.Equals(newSpeaker.Placement))
+        {
+            var target = new ObjectRef(newSpeaker.Kind == SpeakerWorkloadKind.DaemonSet ? "DaemonSet" : "Deployment", newSpeaker.Namespace, newSpeaker.Name);
+            var (was, now) = (oldSpeaker.Placement, newSpeaker.Placement);
+            if (!was.NodeSelector.Equals(now.NodeSelector))
+            {
+                changes.Add(new ObservedChange(ObservedField.SpeakerPlacement, target, "spec.template.spec.nodeSelector", Render(was.NodeSelector), Render(now.NodeSelector)));
+            }
+            if (!Equals(was.RequiredNodeAffinity, now.RequiredNodeAffinity))
+            {
+                changes.Add(new ObservedChange(ObservedField.SpeakerPlacement, target,
+                    "spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution", Render(was.RequiredNodeAffinity), Render(now.RequiredNodeAffinity)));
+            }
+            if (!was.Tolerations.Equals(now.Tolerations))
+            {
+                changes.Add(new ObservedChange(ObservedField.SpeakerPlacement, target, "spec.template.spec.tolerations", Render(was.Tolerations), Render(now.Tolerations)));
+            }
+        }
+        return changes;
+    }
+
+    /// <summary>Label keys that BgpPeer selectors or the speaker placement read: a change to any of them can move a speaker or a session.</summary>
+    public static HashSet<string> RelevantLabelKeys(ClusterSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var peer in snapshot.Peers)
+        {
+            if (peer.NodeSelector is { } selector)
+            {
+                keys.UnionWith(selector.MatchLabels.Keys);
+                keys.UnionWith(selector.MatchExpressions.Select(static e => e.Key));
+            }
+        }
+        if (snapshot.Speaker?.Placement is { } placement)
+        {
+            keys.UnionWith(placement.NodeSelector.Keys);
+            foreach (var term in placement.RequiredNodeAffinity ?? EquatableArray<NodeSelectorTerm>.Empty)
+            {
+                keys.UnionWith(term.MatchExpressions.Select(static e => e.Key));
+            }
+        }
+        return keys;
+    }
+
+    private static string? Render(LabelSet labels) => labels.Count == 0 ? null : labels.ToString();
+
+    private static string? Render<T>(EquatableArray<T> items) => items.IsEmpty ? null : string.Join("; ", items);
+
+    private static string? Render(EquatableArray<NodeSelectorTerm>? terms) =>
+        terms is not { } value ? null : string.Join(" OR ", value.Select(static t => "(" + string.Join(" AND ", t.MatchExpressions.Concat(t.MatchFields)) + ")"));
+}
