@@ -25,6 +25,9 @@ public sealed record SimulatorOptions
     /// <summary>How often every speaker rewrites its BgpPeer status entries (upstream: about every 30 s); tests use less.</summary>
     public TimeSpan BgpStatusInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often the DaemonSet controller makes a full pass besides reacting to watch events. Default 5 s.</summary>
+    public TimeSpan ControllerResyncInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long a new pod stays Pending before its containers run (the simulated kubelet); tests use less.</summary>
     public TimeSpan PodStartDelay { get; init; } = TimeSpan.FromSeconds(1);
 

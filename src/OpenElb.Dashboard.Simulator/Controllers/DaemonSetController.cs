@@ -34,8 +34,8 @@ internal sealed partial class DaemonSetController(
     TimeProvider time,
     ILogger<DaemonSetController> logger) : BackgroundService
 {
-    /// <summary>The periodic full pass, a safety net behind the watch-driven ones.</summary>
-    internal static TimeSpan ResyncInterval { get; } = TimeSpan.FromSeconds(5);
+    /// <summary>The periodic full pass, a safety net behind the watch-driven ones (<see cref="SimulatorOptions.ControllerResyncInterval"/>).</summary>
+    private TimeSpan ResyncInterval => options.ControllerResyncInterval;
 
     private static readonly ResourceKind[] s_watchedKinds = [ResourceCatalog.Nodes, ResourceCatalog.Pods, ResourceCatalog.DaemonSets];
 

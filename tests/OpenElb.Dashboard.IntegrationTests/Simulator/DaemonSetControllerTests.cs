@@ -187,16 +187,15 @@ public sealed class DaemonSetControllerTests
     [Fact]
     public async Task CloseAllWatchesFault_ControllerResubscribes_StillEvicts()
     {
-        await using var sim = await Sim.StartAsync();
+        // No periodic pass during the test: only a watch event can trigger the eviction, so seeing it proves the
+        // controller re-established its watches (no timing involved).
+        await using var sim = await Sim.StartAsync(resync: TimeSpan.FromHours(1));
 
         sim.Host.Store.CloseAllWatches();
         await Task.Delay(TimeSpan.FromMilliseconds(200), Ct);
         await sim.KubectlAsync("taint", "nodes", "node2", "maintenance=true:NoExecute");
-        var tainted = System.Diagnostics.Stopwatch.StartNew();
 
         await sim.WaitUntilAsync(() => sim.SpeakerPods().All(p => NodeName(p) != "node2"), "speaker evicted from node2");
-        // Well within the 5 s resync tick: the eviction came from a watch event, so the watches were re-established.
-        Assert.True(tainted.Elapsed < TimeSpan.FromSeconds(2.5), $"eviction took {tainted.Elapsed}");
     }
 
     [Fact]
@@ -281,7 +280,7 @@ public sealed class DaemonSetControllerTests
 
         private string Kubeconfig => Path.Combine(_directory, "kubeconfig");
 
-        public static async Task<Sim> StartAsync(TimeSpan? delay = null)
+        public static async Task<Sim> StartAsync(TimeSpan? delay = null, TimeSpan? resync = null)
         {
             var step = delay ?? TimeSpan.FromMilliseconds(100);
             var options = new SimulatorOptions
@@ -291,6 +290,7 @@ public sealed class DaemonSetControllerTests
                 PodStartDelay = step,
                 PodReadyDelay = step,
                 CrashLoopRestartInterval = TimeSpan.FromMilliseconds(150),
+                ControllerResyncInterval = resync ?? TimeSpan.FromSeconds(5),
             };
             return new Sim(await SimulatorHost.StartAsync(options, Ct).WaitAsync(TestTimeouts.Default, Ct));
         }

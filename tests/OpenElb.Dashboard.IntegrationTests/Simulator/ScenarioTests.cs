@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using OpenElb.Dashboard.Simulator;
 using OpenElb.Dashboard.Simulator.Hosting;
@@ -106,11 +105,10 @@ public sealed class ScenarioTests
     }
 
     [Fact]
-    public void Load_Large_GeneratedClusterWithinSeconds()
+    public void Load_Large_GeneratedClusterShape()
     {
-        var watch = Stopwatch.StartNew();
+        // How long this takes is measured by the feed-sync benchmark (it prints the simulator's start-up), not here.
         var store = Load("large");
-        watch.Stop();
 
         Assert.Equal(5000, store.List(ResourceCatalog.Nodes).Items.Count);
         var pods = store.List(ResourceCatalog.Pods, "openelb-system").Items;
@@ -124,8 +122,6 @@ public sealed class ScenarioTests
         // Speaker pods copy the DaemonSet's template, so a DaemonSet controller sees them as current.
         var template = store.GetRequired(ResourceCatalog.DaemonSets, "openelb-system", "openelb-speaker")["spec"]!["template"]!["spec"]!;
         Assert.True(JsonNode.DeepEquals(template["tolerations"], pods[0]["spec"]!["tolerations"]));
-        // About 1.5 s cold on an idle 2-core machine; the bound is loose because test classes run in parallel.
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(8), $"loading 'large' took {watch.Elapsed}");
     }
 
     [Theory]
