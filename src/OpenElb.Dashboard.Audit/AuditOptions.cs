@@ -1,0 +1,27 @@
+namespace OpenElb.Dashboard.Audit;
+
+/// <summary>
+/// Audit store settings (configuration section <c>Audit</c>). Read once when the context factory is first used;
+/// changes after start-up are not observed.
+/// </summary>
+public sealed class AuditOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "Audit";
+
+    /// <summary>
+    /// Path of the SQLite file. Defaults to <c>OpenElb.Dashboard/audit.db</c> under the user's local application data
+    /// directory; the container sets <c>/data/audit.db</c>.
+    /// </summary>
+    public string DatabasePath { get; set; } = Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "OpenElb.Dashboard", "audit.db");
+
+    /// <summary>How long a writer waits for another writer's lock before the operation fails. Defaults to 5 s.</summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Entries older than this many days may be pruned by <see cref="SqliteAuditLog.ApplyRetentionAsync"/>.
+    /// Null (the default) keeps everything forever.
+    /// </summary>
+    public int? RetentionDays { get; set; }
+}

@@ -1,0 +1,6 @@
+namespace OpenElb.Dashboard.Audit;
+
+/// <summary>One page of entries, newest first. Immutable.</summary>
+/// <param name="Items">The entries (detached from any context).</param>
+/// <param name="NextBeforeId">Cursor for the next (older) page; null when this is the last page.</param>
+public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, long? NextBeforeId);
