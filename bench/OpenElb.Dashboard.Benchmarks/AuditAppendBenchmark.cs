@@ -22,7 +22,7 @@ internal static class AuditAppendBenchmark
             await using var _ = services.ConfigureAwait(false);
             var log = services.GetRequiredService<SqliteAuditLog>();
             await log.InitializeAsync();
-            await AppendAsync(log, 200); // warm-up: JIT, first connection, migrations' first query plans
+            await AppendAsync(log, 1000); // warm-up: JIT tiering, the first connection, first query plans
             var rates = new List<double>();
             for (var run = 1; run <= runs; run++)
             {

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace OpenElb.Dashboard.Audit;
@@ -315,21 +316,34 @@ public sealed partial class SqliteAuditLog : IDisposable
         }
     }
 
+    // The chain head in one round trip (it was four queries, a quarter of an append's cost). Each subquery is an index
+    // seek: Sequence, CompletionSequence and ThroughSequence are indexed, Id is the primary key.
+    private const string HeadSql = """
+        SELECT
+          (SELECT Sequence FROM AuditEntries ORDER BY Sequence DESC LIMIT 1),
+          (SELECT EntryHash FROM AuditEntries ORDER BY Sequence DESC LIMIT 1),
+          (SELECT CompletionSequence FROM AuditEntries WHERE CompletionSequence IS NOT NULL ORDER BY CompletionSequence DESC LIMIT 1),
+          (SELECT CompletionHash FROM AuditEntries WHERE CompletionSequence IS NOT NULL ORDER BY CompletionSequence DESC LIMIT 1),
+          (SELECT ThroughSequence FROM AuditCheckpoints ORDER BY ThroughSequence DESC LIMIT 1),
+          (SELECT LastHash FROM AuditCheckpoints ORDER BY ThroughSequence DESC LIMIT 1),
+          (SELECT LastEntryId FROM AuditCheckpoints ORDER BY ThroughSequence DESC LIMIT 1),
+          (SELECT MAX(Id) FROM AuditEntries)
+        """;
+
     private static async Task<ChainHead> ReadHeadAsync(AuditDbContext context, CancellationToken cancellationToken)
     {
-        var lastBegin = await context.Entries
-            .OrderByDescending(e => e.Sequence)
-            .Select(e => new ChainLink(e.Sequence, e.EntryHash))
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        var lastCompletion = await context.Entries
-            .Where(e => e.CompletionSequence != null)
-            .OrderByDescending(e => e.CompletionSequence)
-            .Select(e => new ChainLink(e.CompletionSequence!.Value, e.CompletionHash!))
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        var checkpoint = await context.Checkpoints.AsNoTracking()
-            .OrderByDescending(c => c.ThroughSequence)
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        var lastId = await context.Entries.MaxAsync(e => (long?)e.Id, cancellationToken).ConfigureAwait(false) ?? 0;
+        var connection = context.Database.GetDbConnection();
+        var command = connection.CreateCommand();
+        await using var commandScope = command.ConfigureAwait(false);
+        command.CommandText = HeadSql;
+        command.Transaction = context.Database.CurrentTransaction?.GetDbTransaction();
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        ChainLink? lastBegin = reader.IsDBNull(0) ? null : new ChainLink(reader.GetInt64(0), reader.GetString(1));
+        ChainLink? lastCompletion = reader.IsDBNull(2) ? null : new ChainLink(reader.GetInt64(2), reader.GetString(3));
+        var checkpoint = reader.IsDBNull(4) ? null : new { ThroughSequence = reader.GetInt64(4), LastHash = reader.GetString(5), LastEntryId = reader.GetInt64(6) };
+        var lastId = reader.IsDBNull(7) ? 0 : reader.GetInt64(7);
 
         var head = new ChainHead(0, AuditHasher.GenesisHash, Math.Max(lastId, checkpoint?.LastEntryId ?? 0));
         if (checkpoint is not null && checkpoint.ThroughSequence > head.Sequence)
