@@ -68,7 +68,7 @@ public sealed class KubernetesClientFactoryTests : IDisposable
     {
         var first = Write("a", s_kubeconfig);
         var second = Write("b", s_kubeconfig.Replace("current-context: sim", "current-context: other", StringComparison.Ordinal)
-            .Replace("http://127.0.0.1:6443", "http://192.0.2.1:1", StringComparison.Ordinal));
+            .Replace("http://127.0.0.1:6443", "http://127.0.0.2:1", StringComparison.Ordinal));
         var missing = Path.Combine(_directory, "missing");
 
         var configuration = KubernetesClientFactory.BuildConfiguration(
