@@ -34,6 +34,7 @@ internal sealed class ResourceHandler(ObjectStore store, WatchStreamer watches, 
         AccessReviews.Authorize(faults, Verb(method, path.Name is null, watch), path);
         var dryRun = DryRun(context.Request);
         var target = path.Subresource == "status" ? WriteTarget.Status : WriteTarget.Main;
+        var manager = FieldManager.FromRequest(context.Request.Query["fieldManager"], context.Request.Headers.UserAgent);
 
         if (path.Name is null)
         {
@@ -47,7 +48,7 @@ internal sealed class ResourceHandler(ObjectStore store, WatchStreamer watches, 
                     return;
                 case "POST":
                     var body = await ReadObjectAsync(context, path.Kind);
-                    await HttpJson.WriteAsync(context, 201, store.Create(path.Kind, path.Namespace, body, dryRun));
+                    await HttpJson.WriteAsync(context, 201, store.Create(path.Kind, path.Namespace, body, dryRun, manager));
                     return;
             }
         }
@@ -63,10 +64,10 @@ internal sealed class ResourceHandler(ObjectStore store, WatchStreamer watches, 
                     return;
                 case "PUT":
                     var replacement = await ReadObjectAsync(context, path.Kind);
-                    await HttpJson.WriteAsync(context, 200, store.Update(path.Kind, path.Namespace, path.Name, replacement, target, dryRun));
+                    await HttpJson.WriteAsync(context, 200, store.Update(path.Kind, path.Namespace, path.Name, replacement, target, dryRun, manager));
                     return;
                 case "PATCH":
-                    await PatchAsync(context, path, target, dryRun);
+                    await PatchAsync(context, path, target, dryRun, manager);
                     return;
                 case "DELETE" when target == WriteTarget.Main:
                     await DeleteAsync(context, path, dryRun);
@@ -138,7 +139,7 @@ internal sealed class ResourceHandler(ObjectStore store, WatchStreamer watches, 
         });
     }
 
-    private async Task PatchAsync(HttpContext context, ResourcePath path, WriteTarget target, bool dryRun)
+    private async Task PatchAsync(HttpContext context, ResourcePath path, WriteTarget target, bool dryRun, FieldManager? manager)
     {
         var contentType = context.Request.ContentType?.Split(';')[0].Trim() ?? "";
         var patch = await HttpJson.ReadAsync(context);
@@ -150,7 +151,7 @@ internal sealed class ResourceHandler(ObjectStore store, WatchStreamer watches, 
             "application/json-patch+json" => throw ApiException.BadRequest("a JSON patch must be an array of operations"),
             _ => throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json ({contentType})"),
         };
-        await HttpJson.WriteAsync(context, 200, store.Mutate(path.Kind, path.Namespace, path.Name!, apply, target, dryRun));
+        await HttpJson.WriteAsync(context, 200, store.Mutate(path.Kind, path.Namespace, path.Name!, apply, target, dryRun, manager));
     }
 
     private async Task DeleteAsync(HttpContext context, ResourcePath path, bool dryRun)

@@ -171,7 +171,8 @@ internal sealed partial class DaemonSetController(
             var mark = notReady.Contains(name);
             try
             {
-                store.Mutate(ResourceCatalog.Nodes, null, name, n => NodeReadiness.SetTaint(n, mark, timestamp));
+                // Recorded as the real node lifecycle controller's process records it, so drift shows a named manager.
+                store.Mutate(ResourceCatalog.Nodes, null, name, n => NodeReadiness.SetTaint(n, mark, timestamp), manager: NodeReadiness.Manager);
                 store.Mutate(ResourceCatalog.Nodes, null, name, n => NodeReadiness.SetReadyCondition(n, mark, timestamp), WriteTarget.Status);
             }
             catch (ApiException e) when (e.Code == 404)

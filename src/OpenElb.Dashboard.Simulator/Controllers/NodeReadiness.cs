@@ -10,6 +10,9 @@ internal static class NodeReadiness
 {
     public const string NotReadyTaintKey = "node.kubernetes.io/not-ready";
 
+    /// <summary>The field manager of the taint writes: the node lifecycle controller runs in kube-controller-manager.</summary>
+    public static readonly Store.FieldManager Manager = new("kube-controller-manager");
+
     /// <summary>Adds (<paramref name="notReady"/>) or removes the not-ready NoExecute taint in the node's spec.</summary>
     public static JsonObject SetTaint(JsonObject node, bool notReady, string timestamp)
     {

@@ -111,11 +111,18 @@ public sealed class ObjectStore
         }
     }
 
-    /// <summary>Creates an object. With <paramref name="dryRun"/> the result is returned but nothing is stored.</summary>
-    public JsonObject Create(ResourceKind kind, string? ns, JsonObject obj, bool dryRun = false)
+    /// <summary>
+    /// Creates an object. With <paramref name="dryRun"/> the result is returned but nothing is stored. With
+    /// <paramref name="manager"/> every field of the object is recorded as that manager's in <c>metadata.managedFields</c>;
+    /// without it (the simulator's own controllers and scenario loading) the object carries none, which keeps 5,000-node
+    /// scenarios lean.
+    /// </summary>
+    public JsonObject Create(ResourceKind kind, string? ns, JsonObject obj, bool dryRun = false, FieldManager? manager = null)
     {
         var candidate = Copy(obj);
         var meta = Metadata(candidate);
+        // The server owns managedFields; a client's own entries in a create are not taken over.
+        meta.Remove("managedFields");
         if (kind.Namespaced)
         {
             var bodyNs = meta["namespace"]?.GetValue<string>();
@@ -149,6 +156,10 @@ public sealed class ObjectStore
         candidate["apiVersion"] = kind.ApiVersion;
         candidate["kind"] = kind.Kind;
         ObjectValidator.Validate(kind, candidate);
+        if (manager is not null)
+        {
+            ManagedFields.Record(null, candidate, kind, manager, _time.GetUtcNow());
+        }
 
         lock (_lock)
         {
@@ -176,19 +187,23 @@ public sealed class ObjectStore
 
     /// <summary>
     /// Replaces an object (PUT). A non-empty <c>metadata.resourceVersion</c> in <paramref name="obj"/> is a precondition:
-    /// when it is not the stored version the write fails with 409 Conflict.
+    /// when it is not the stored version the write fails with 409 Conflict. <paramref name="manager"/> as for
+    /// <see cref="Mutate"/>.
     /// </summary>
-    public JsonObject Update(ResourceKind kind, string? ns, string name, JsonObject obj, WriteTarget target = WriteTarget.Main, bool dryRun = false)
+    public JsonObject Update(ResourceKind kind, string? ns, string name, JsonObject obj, WriteTarget target = WriteTarget.Main, bool dryRun = false, FieldManager? manager = null)
     {
         var incoming = Copy(obj);
-        return Mutate(kind, ns, name, _ => incoming, target, dryRun);
+        return Mutate(kind, ns, name, _ => incoming, target, dryRun, manager);
     }
 
     /// <summary>
     /// Applies <paramref name="change"/> to a copy of the stored object under the store lock and writes the result with
     /// the same rules as <see cref="Update"/>. A patch that sets <c>metadata.resourceVersion</c> therefore acts as a precondition.
+    /// The stored <c>metadata.managedFields</c> are kept (a client cannot overwrite them); a main-resource write with
+    /// <paramref name="manager"/> records the fields it changed as that manager's, as the API server does for Update
+    /// operations. Status writes record nothing (the BGP status simulator rewrites status constantly at 5,000 nodes).
     /// </summary>
-    public JsonObject Mutate(ResourceKind kind, string? ns, string name, Func<JsonObject, JsonObject> change, WriteTarget target = WriteTarget.Main, bool dryRun = false)
+    public JsonObject Mutate(ResourceKind kind, string? ns, string name, Func<JsonObject, JsonObject> change, WriteTarget target = WriteTarget.Main, bool dryRun = false, FieldManager? manager = null)
     {
         ns = kind.Namespaced ? ns : null;
         lock (_lock)
@@ -203,6 +218,10 @@ public sealed class ObjectStore
             ObjectValidator.Validate(kind, result);
 
             var unchanged = JsonNode.DeepEquals(result, existing);
+            if (!unchanged && manager is not null && target == WriteTarget.Main)
+            {
+                ManagedFields.Record(existing, result, kind, manager, _time.GetUtcNow());
+            }
             if (unchanged || dryRun)
             {
                 // Like the API server, a write that changes nothing does not produce a new resourceVersion or an event.
@@ -333,6 +352,7 @@ public sealed class ObjectStore
             {
                 meta[field] = existingMeta[field]?.DeepClone();
             }
+            ManagedFields.Carry(existing, result);
             if (!JsonNode.DeepEquals(WithoutMetaAndStatus(result), WithoutMetaAndStatus(existing)))
             {
                 // ToJsonString: a parsed value is a JsonElement, a created one an int or long; only the text is uniform.
