@@ -94,6 +94,12 @@ public sealed class KubernetesClusterState : IClusterState, IFeedSink, IAsyncDis
         }
     }
 
+    /// <summary>
+    /// The client the feed watches with, so that one-off reads (the field-manager lookup) share its connection and
+    /// credentials. Internal: KubernetesClient types stay in this project.
+    /// </summary>
+    internal IKubernetes Client => _client;
+
     /// <summary>The last error that stopped a snapshot from being published (publishing retries), or <c>null</c>.</summary>
     public string? LastPublishError => Volatile.Read(ref _lastPublishError);
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using OpenElb.Dashboard.Core;
 using OpenElb.Dashboard.Core.Changes;
 
 namespace OpenElb.Dashboard.Kubernetes.Writing;
@@ -62,11 +63,16 @@ public sealed record WriteResult(
 /// <summary>
 /// Sends a Core <see cref="ChangePlan"/>'s writes to the API server, in order, for real or as a server-side dry run.
 /// Preconditions travel inside the patches (metadata.resourceVersion), so a concurrent change yields
-/// <see cref="WriteOutcome.Conflict"/> instead of being overwritten. Thread-safe; holds no state between calls.
+/// <see cref="WriteOutcome.Conflict"/> instead of being overwritten. Every patch is sent with
+/// <c>fieldManager=</c><see cref="KnownFieldManagers.Dashboard"/>. Thread-safe; holds no state between calls.
 /// </summary>
 public sealed class ClusterWriter(IKubernetes client)
 {
     private const string AuditIdHeader = "Audit-Id";
+
+    // Every patch names the dashboard as its field manager, so that the observed-change recorder can tell the
+    // dashboard's own (already audited) writes from drift by reading managedFields.
+    private const string FieldManager = KnownFieldManagers.Dashboard;
 
     /// <summary>
     /// Sends every write of <paramref name="plan"/> in order and stops at the first that does not succeed; the rest are
@@ -122,19 +128,19 @@ public sealed class ClusterWriter(IKubernetes client)
                 case (PatchKind.MergePatch, "Node"):
                 {
                     using var response = await client.CoreV1.PatchNodeWithHttpMessagesAsync(
-                        Merge(patch), target.Name, dryRun: dry, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        Merge(patch), target.Name, dryRun: dry, fieldManager: FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
                     return Success(patch, response.Response, response.Body?.Metadata?.ResourceVersion, dryRun);
                 }
                 case (PatchKind.MergePatch, "DaemonSet"):
                 {
                     using var response = await client.AppsV1.PatchNamespacedDaemonSetWithHttpMessagesAsync(
-                        Merge(patch), target.Name, target.Namespace!, dryRun: dry, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        Merge(patch), target.Name, target.Namespace!, dryRun: dry, fieldManager: FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
                     return Success(patch, response.Response, response.Body?.Metadata?.ResourceVersion, dryRun);
                 }
                 case (PatchKind.MergePatch, "Deployment"):
                 {
                     using var response = await client.AppsV1.PatchNamespacedDeploymentWithHttpMessagesAsync(
-                        Merge(patch), target.Name, target.Namespace!, dryRun: dry, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        Merge(patch), target.Name, target.Namespace!, dryRun: dry, fieldManager: FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
                     return Success(patch, response.Response, response.Body?.Metadata?.ResourceVersion, dryRun);
                 }
                 case (PatchKind.Delete, "Pod"):
