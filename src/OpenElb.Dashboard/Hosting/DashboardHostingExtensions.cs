@@ -1,0 +1,70 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+using OpenElb.Dashboard.Audit;
+using OpenElb.Dashboard.Components;
+using OpenElb.Dashboard.Configuration;
+using OpenElb.Dashboard.Kubernetes;
+using OpenElb.Dashboard.Model;
+
+namespace OpenElb.Dashboard.Hosting;
+
+/// <summary>The composition root, kept out of <c>Program.cs</c>.</summary>
+public static class DashboardHostingExtensions
+{
+    /// <summary>The address <c>dotnet run</c> listens on when nothing else is configured.</summary>
+    public const string DefaultUrl = "http://localhost:5080";
+
+    /// <summary>Registers every service of the dashboard. Defaults use <c>TryAdd</c> so tests can register fakes first.</summary>
+    public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (!HasConfiguredAddress(builder.Configuration))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        var services = builder.Services;
+        services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DashboardOptions>, ValidateDashboardOptions>();
+        services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.SectionName));
+        services.AddOptions<ClusterConnectionOptions>().Bind(builder.Configuration.GetSection("Cluster"));
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ClusterHost>();
+        services.AddHostedService(static sp => sp.GetRequiredService<ClusterHost>());
+        services.TryAddSingleton(static sp => sp.GetRequiredService<ClusterHost>().State);
+        services.TryAddSingleton<LiveViewService>();
+
+        services.AddAuditLog(options => builder.Configuration.GetSection(AuditOptions.SectionName).Bind(options));
+        services.TryAddSingleton<AuditStatus>();
+        services.AddHostedService<AuditStartup>();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddHealthChecks();
+        return builder;
+    }
+
+    /// <summary>Maps the pages, static assets and health endpoint.</summary>
+    public static WebApplication MapDashboard(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+        app.UseStatusCodePagesWithReExecute("/not-found");
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapHealthChecks("/healthz");
+        return app;
+    }
+
+    private static bool HasConfiguredAddress(ConfigurationManager configuration) =>
+        !string.IsNullOrEmpty(configuration["urls"])
+        || !string.IsNullOrEmpty(configuration["http_ports"])
+        || !string.IsNullOrEmpty(configuration["https_ports"])
+        || configuration.GetSection("Kestrel:Endpoints").Exists();
+}
