@@ -24,7 +24,7 @@ public sealed partial class ClusterHost(
     private IClusterState? _state;
 
     /// <summary>What the dashboard is connected to.</summary>
-    public ClusterInfo Info { get; private set; } = ClusterInfo.NotStarted;
+    public ClusterInfo Info { get; internal set; } = ClusterInfo.NotStarted;
 
     /// <summary>The shared live feed (available once the host has started).</summary>
     public IClusterState State => _state ?? throw new InvalidOperationException("The cluster host has not started yet.");

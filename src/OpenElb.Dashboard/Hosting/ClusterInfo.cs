@@ -13,5 +13,5 @@ public sealed record ClusterInfo(ClusterMode Mode, string? Server, string? Scena
     public bool IsSimulated => Mode == ClusterMode.Demo;
 
     /// <summary>Before start-up.</summary>
-    public static ClusterInfo NotStarted { get; } = new(ClusterMode.Auto, null, null, "The dashboard is starting.");
+    public static ClusterInfo NotStarted { get; } = new(ClusterMode.Auto, null, null, null);
 }
