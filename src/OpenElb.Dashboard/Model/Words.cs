@@ -143,4 +143,57 @@ public static class Words
             : age.TotalHours < 48 ? $"{(int)age.TotalHours} h"
             : $"{(int)age.TotalDays} d";
     }
+
+    // Routers, findings and speakers pages.
+
+    /// <summary>The kind of remedy in words, e.g. "Label nodes".</summary>
+    public static string RemedyKind(RemedyKind kind) => kind switch
+    {
+        Core.Findings.RemedyKind.LabelNodes => "Label nodes",
+        Core.Findings.RemedyKind.TaintNodes => "Taint or untaint nodes",
+        Core.Findings.RemedyKind.SetSpeakerPlacement => "Change the speaker placement (nodeSelector, affinity, tolerations)",
+        Core.Findings.RemedyKind.RestrictSpeakers => "Restrict speakers to chosen nodes per router",
+        Core.Findings.RemedyKind.RestartSpeakers => "Restart speakers so OpenELB re-reads the BgpPeer selectors",
+        Core.Findings.RemedyKind.EditBgpConfiguration => "Edit the BgpPeer or BgpConf (outside the dashboard, e.g. kubectl edit)",
+        _ => "No change from the dashboard fixes this",
+    };
+
+    /// <summary>What a finding rule checks, as a phrase for the "nothing found" state.</summary>
+    public static string Rule(string ruleId) => ruleId switch
+    {
+        FindingRules.SpeakerMissing => "an OpenELB speaker workload exists",
+        FindingRules.RouterNoSession => "every router has an established session",
+        FindingRules.RouterFewSessions => "every router has at least two established sessions",
+        FindingRules.RouterFewSpeakers => "every router has at least two nodes with a ready speaker",
+        FindingRules.SelectedNodeWithoutSpeaker => "nodes a router selects are allowed a speaker",
+        FindingRules.SpeakersShareZone => "a router's speakers are not all in one zone",
+        FindingRules.RouterSessionLoad => "no router without a node selector carries too many sessions",
+        FindingRules.Layer2AcrossRouters => "Layer2/VIP pools are not used across several routers or racks",
+        FindingRules.Layer2FewSpeakers => "every Layer2/VIP group has at least two speakers",
+        FindingRules.StaleSessionEntries => "no session status entry is left from a speaker that is gone",
+        FindingRules.SessionsNeedRestart => "no speaker still peers with a router that no longer selects its node",
+        FindingRules.BgpConfMissing => "the BgpConf named default exists in BGP mode",
+        FindingRules.PeerAdminDown => "no BgpPeer is administratively down",
+        FindingRules.RackWithoutAsPerRack => "rack labels come with BgpConf spec.asPerRack",
+        _ => ruleId,
+    };
+
+    /// <summary>A BGP session state as GoBGP writes it (ESTABLISHED, IDLE, …), or "no state reported".</summary>
+    public static string SessionState(BgpSessionState state) =>
+        state == BgpSessionState.Unknown ? "no state reported" : state.ToString().ToUpperInvariant();
+
+    /// <summary>Why a node does or doesn't run a speaker, as a short phrase.</summary>
+    public static string PlacementReason(Core.Scheduling.PlacementReason reason) => reason switch
+    {
+        Core.Scheduling.PlacementReason.Eligible => "Eligible: the placement allows a speaker",
+        Core.Scheduling.PlacementReason.NodeSelectorMismatch => "Excluded by the nodeSelector",
+        Core.Scheduling.PlacementReason.NodeAffinityMismatch => "Excluded by the required node affinity",
+        Core.Scheduling.PlacementReason.UntoleratedNoSchedule => "Excluded by a NoSchedule taint (running speakers stay until replaced)",
+        Core.Scheduling.PlacementReason.UntoleratedNoExecute => "Excluded by a NoExecute taint (speakers are evicted)",
+        _ => "No speaker workload",
+    };
+
+    /// <summary>A point in time with its age, e.g. "2026-11-30 11:00:00 UTC (1 h ago)".</summary>
+    public static string Since(DateTimeOffset at, DateTimeOffset now) =>
+        at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC (" + Age(now - at) + " ago)";
 }
