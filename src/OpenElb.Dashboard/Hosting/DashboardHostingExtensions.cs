@@ -58,6 +58,7 @@ public static class DashboardHostingExtensions
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAuditEndpoints();
         app.MapHealthChecks("/healthz");
         return app;
     }
