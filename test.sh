@@ -12,16 +12,23 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 2
 fi
 
-# kubectl is the simulator tests' independent second client. The machines ship it (apt package kubectl); on a machine
-# without it, install that package, or Debian's kubernetes-client, when running as root; otherwise say what to install.
-if ! command -v kubectl >/dev/null 2>&1; then
+# kubectl is the simulator tests' independent second client (the machines ship it as the apt package kubectl; on a
+# machine without it, Debian's kubernetes-client); Debian's chromium runs the browser tests (Playwright drives it; its
+# own browser download cannot reach the network here). Installed when running as root; otherwise named.
+need=()
+command -v kubectl >/dev/null 2>&1 || need+=(kubectl)
+[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || need+=(chromium)
+if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "test.sh: installing kubectl"
+    echo "test.sh: installing ${need[*]}"
     apt-get update -qq >/dev/null
-    if apt-cache show kubectl >/dev/null 2>&1; then pkg=kubectl; else pkg=kubernetes-client; fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null
+    pkgs=()
+    for n in "${need[@]}"; do
+      if [ "$n" = kubectl ] && ! apt-cache show kubectl >/dev/null 2>&1; then pkgs+=(kubernetes-client); else pkgs+=("$n"); fi
+    done
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
   else
-    echo "test.sh: kubectl is required by the simulator tests: sudo apt-get install kubectl (or kubernetes-client)" >&2
+    echo "test.sh: the tests need ${need[*]}: sudo apt-get install ${need[*]} (kubernetes-client where kubectl is not packaged)" >&2
     exit 2
   fi
 fi

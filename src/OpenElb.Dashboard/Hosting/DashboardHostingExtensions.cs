@@ -23,6 +23,9 @@ public static class DashboardHostingExtensions
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
+        // Serve MudBlazor's and our assets' files from the build output in every environment, not only Development
+        // (a no-op for a published app, whose files are in wwwroot).
+        builder.WebHost.UseStaticWebAssets();
 
         var services = builder.Services;
         services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.SectionName)).ValidateOnStart();

@@ -38,6 +38,7 @@ public partial class MainLayout
                 await _themeProvider.WatchSystemDarkModeAsync(OnSystemDarkModeChangedAsync);
             }
             StateHasChanged();
+            await JS.InvokeVoidAsync("openelbDashboard.markInteractive");
         }
         catch (JSDisconnectedException)
         {

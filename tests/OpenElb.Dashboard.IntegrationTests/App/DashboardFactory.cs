@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using OpenElb.Dashboard.Components;
+using OpenElb.Dashboard.Core.Abstractions;
+using OpenElb.Dashboard.Hosting;
+using OpenElb.Dashboard.IntegrationTests.Simulator;
+
+namespace OpenElb.Dashboard.IntegrationTests.App;
+
+/// <summary>
+/// The real dashboard (its own Program and composition root) on the test server, with settings given as configuration
+/// and the audit log in a temp directory. Dispose it to stop the app, its simulator and its feed.
+/// </summary>
+internal sealed class DashboardFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<App>
+{
+    public string Directory { get; } = CreateDirectory();
+
+    /// <summary>Demo mode on the given scenario.</summary>
+    public static DashboardFactory Demo(string scenario = "demo") =>
+        new(new Dictionary<string, string?> { ["Cluster:Mode"] = "Demo", ["Demo:Scenario"] = scenario });
+
+    public ClusterHost Cluster => Services.GetRequiredService<ClusterHost>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting("Audit:DatabasePath", Path.Combine(Directory, "audit.db"));
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>Waits until the app's feed has completed its initial list.</summary>
+    public async Task WaitForSyncAsync()
+    {
+        _ = Server; // starts the host
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        var state = Services.GetRequiredService<IClusterState>();
+        var subscription = state.Subscribe(timeout.Token);
+        if (subscription.Initial.Health.IsSynced)
+        {
+            return;
+        }
+        await foreach (var update in subscription.Updates)
+        {
+            if (update.Health.IsSynced)
+            {
+                return;
+            }
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static string CreateDirectory()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "openelb-app-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(path);
+        return path;
+    }
+}
