@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -122,6 +123,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Production");
+            // Quiet test output: the tests assert on pages and state, not on logs.
+            builder.ConfigureLogging(static logging => logging.ClearProviders());
             builder.UseSetting("urls", "http://127.0.0.1:0");
             builder.UseSetting("Cluster:Mode", "Demo");
             builder.UseSetting("Demo:Scenario", "demo");

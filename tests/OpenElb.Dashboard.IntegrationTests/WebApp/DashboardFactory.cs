@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,7 +7,7 @@ using OpenElb.Dashboard.Core.Abstractions;
 using OpenElb.Dashboard.Hosting;
 using OpenElb.Dashboard.IntegrationTests.Simulator;
 
-namespace OpenElb.Dashboard.IntegrationTests.App;
+namespace OpenElb.Dashboard.IntegrationTests.WebApp;
 
 /// <summary>
 /// The real dashboard (its own Program and composition root) on the test server, with settings given as configuration
@@ -25,6 +26,8 @@ internal sealed class DashboardFactory(IReadOnlyDictionary<string, string?> sett
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
+        // Quiet test output: the tests assert on pages and state, not on logs.
+        builder.ConfigureLogging(static logging => logging.ClearProviders());
         builder.UseSetting("Audit:DatabasePath", Path.Combine(Directory, "audit.db"));
         foreach (var (key, value) in settings)
         {

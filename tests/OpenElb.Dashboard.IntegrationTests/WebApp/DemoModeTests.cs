@@ -4,7 +4,7 @@ using OpenElb.Dashboard.Kubernetes;
 using OpenElb.Dashboard.Simulator;
 using OpenElb.Dashboard.Simulator.Hosting;
 
-namespace OpenElb.Dashboard.IntegrationTests.App;
+namespace OpenElb.Dashboard.IntegrationTests.WebApp;
 
 /// <summary>The app boots for real (its Program, its composition) and talks to a simulator over HTTPS.</summary>
 public sealed class DemoModeTests
