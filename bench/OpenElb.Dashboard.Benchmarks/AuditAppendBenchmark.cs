@@ -17,7 +17,7 @@ namespace OpenElb.Dashboard.Benchmarks;
 /// </remarks>
 internal static class AuditAppendBenchmark
 {
-    public static async Task<int> RunAsync(int pairs, int runs)
+    public static async Task<int> RunAsync(int pairs, int runs, int warmup = 1000)
     {
         var directory = Path.Combine(Path.GetTempPath(), "openelb-audit-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -29,7 +29,7 @@ internal static class AuditAppendBenchmark
             await using var _ = services.ConfigureAwait(false);
             var log = services.GetRequiredService<SqliteAuditLog>();
             await log.InitializeAsync();
-            await AppendAsync(log, 1000); // warm-up: JIT tiering, the first connection, first query plans
+            await AppendAsync(log, warmup); // warm-up: JIT tiering, the first connection, first query plans
             var floorPath = Path.Combine(directory, "floor.db");
             BareSqlitePairsPerSecond(floorPath, Math.Min(pairs, 100)); // warm-up
             var rates = new List<double>();

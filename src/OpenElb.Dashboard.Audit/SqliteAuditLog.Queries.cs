@@ -21,19 +21,40 @@ public sealed partial class SqliteAuditLog
         ArgumentNullException.ThrowIfNull(query);
         var pageSize = Math.Clamp(query.PageSize, 1, 1000);
         var filter = AuditFilter.Build(query, drivingSearch: true);
-        var sql = new StringBuilder(filter.Select);
-        if (query.BeforeId is not null)
-        {
-            sql.Append(" AND ").Append(filter.IdColumn).Append(" < $before");
-            filter.Parameters.Add(new SqliteParameter("$before", query.BeforeId.Value));
-        }
-
-        sql.Append(" ORDER BY ").Append(filter.IdColumn).Append(" DESC LIMIT $take");
-        filter.Parameters.Add(new SqliteParameter("$take", pageSize + 1));
-
         var context = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using var contextScope = context.ConfigureAwait(false);
-        var items = await context.Entries.FromSqlRaw(sql.ToString(), [.. filter.Parameters]).AsNoTracking()
+        var where = new StringBuilder(filter.FromWhere);
+        var before = query.BeforeId;
+        long? windowFloor = null;
+        if (filter.ScansRows)
+        {
+            // Text the index cannot look up is matched row by row: bound the rows one page reads, and let the cursor
+            // continue below the window (such a page may hold fewer than PageSize entries and still have a next page).
+            var (minId, maxId) = await IdRangeAsync(context, cancellationToken).ConfigureAwait(false);
+            var top = Math.Min(before ?? long.MaxValue, maxId + 1);
+            if (top - ShortTextScanWindow > minId)
+            {
+                windowFloor = top - ShortTextScanWindow;
+                where.Append(" AND e.Id >= $floor");
+                filter.Parameters.Add(new SqliteParameter("$floor", windowFloor.Value));
+            }
+        }
+
+        if (before is not null)
+        {
+            where.Append(" AND ").Append(filter.IdColumn).Append(" < $before");
+            filter.Parameters.Add(new SqliteParameter("$before", before.Value));
+        }
+
+        // Ids first: the inner query reads only the filter's index (covering: every index ends with the id) and stops
+        // after one page; only the page's rows are read in full.
+        var sql = string.Create(CultureInfo.InvariantCulture, $"""
+            SELECT e.* FROM AuditEntries AS e WHERE e.Id IN (
+              SELECT {filter.IdColumn} {where} ORDER BY {filter.IdColumn} DESC LIMIT $take)
+            ORDER BY e.Id DESC
+            """);
+        filter.Parameters.Add(new SqliteParameter("$take", pageSize + 1));
+        var items = await context.Entries.FromSqlRaw(sql, [.. filter.Parameters]).AsNoTracking()
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         long? next = null;
         if (items.Count > pageSize)
@@ -41,8 +62,23 @@ public sealed partial class SqliteAuditLog
             items.RemoveAt(pageSize);
             next = items[^1].Id;
         }
+        else if (windowFloor is not null)
+        {
+            next = windowFloor;
+        }
 
         return new AuditPage(items, next);
+    }
+
+    // Rows of the newest-first scan one page of short free text reads at most. Internal for tests.
+    internal int ShortTextScanWindow { get; set; } = 5_000;
+
+    private static async Task<(long Min, long Max)> IdRangeAsync(AuditDbContext context, CancellationToken cancellationToken)
+    {
+        var range = await context.Entries.GroupBy(_ => 1)
+            .Select(g => new { Min = g.Min(e => e.Id), Max = g.Max(e => e.Id) })
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return range is null ? (0, 0) : (range.Min, range.Max);
     }
 
     /// <summary>All steps of one correlation (wizard run), in step order. Entries are detached.</summary>
@@ -74,7 +110,9 @@ public sealed partial class SqliteAuditLog
     private static IQueryable<AuditEntry> Filter(AuditDbContext context, AuditQuery query)
     {
         var filter = AuditFilter.Build(query, drivingSearch: false);
-        return context.Entries.FromSqlRaw(filter.Select, [.. filter.Parameters]).AsNoTracking();
+        // Only fixed fragments make up the SQL text; every value is a parameter.
+        var sql = "SELECT e.* " + filter.FromWhere;
+        return context.Entries.FromSqlRaw(sql, [.. filter.Parameters]).AsNoTracking();
     }
 
     /// <summary>
@@ -89,7 +127,11 @@ public sealed partial class SqliteAuditLog
         {
         }
 
-        public string Select { get; private set; } = "";
+        /// <summary><c>FROM … WHERE …</c>; the entries are <c>e</c>, the search index (when it drives) <c>s</c>.</summary>
+        public string FromWhere { get; private set; } = "";
+
+        /// <summary>True when the text is matched with <c>LIKE</c> on every row the other filters leave.</summary>
+        public bool ScansRows { get; private set; }
 
         /// <summary>The column to order and page by: the entry id, or the search index's rowid when it drives.</summary>
         public string IdColumn { get; private set; } = "e.Id";
@@ -131,6 +173,7 @@ public sealed partial class SqliteAuditLog
                      OR e.Message LIKE $like ESCAPE '\' OR e.RequestBody LIKE $like ESCAPE '\'
                      OR e.FieldManager LIKE $like ESCAPE '\')
                     """, "$like", "%" + EscapeLike(text) + "%");
+                filter.ScansRows = query.CorrelationId is null;
             }
             else if (drivingSearch)
             {
@@ -144,8 +187,8 @@ public sealed partial class SqliteAuditLog
                 filter.Add("e.Id IN (SELECT rowid FROM AuditEntriesSearch WHERE AuditEntriesSearch MATCH $text)", "$text", SearchPhrase(text));
             }
 
-            filter.Select = string.Create(CultureInfo.InvariantCulture,
-                $"SELECT e.* {from} WHERE {(filter._where.Length == 0 ? "1" : filter._where.ToString())}");
+            filter.FromWhere = string.Create(CultureInfo.InvariantCulture,
+                $"{from} WHERE {(filter._where.Length == 0 ? "1" : filter._where.ToString())}");
             return filter;
         }
 
