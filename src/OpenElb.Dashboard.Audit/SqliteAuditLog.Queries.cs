@@ -75,10 +75,10 @@ public sealed partial class SqliteAuditLog
 
     private static async Task<(long Min, long Max)> IdRangeAsync(AuditDbContext context, CancellationToken cancellationToken)
     {
-        var range = await context.Entries.GroupBy(_ => 1)
-            .Select(g => new { Min = g.Min(e => e.Id), Max = g.Max(e => e.Id) })
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        return range is null ? (0, 0) : (range.Min, range.Max);
+        // Two primary-key seeks (a grouped MIN and MAX in one query would scan the table).
+        var min = await context.Entries.MinAsync(e => (long?)e.Id, cancellationToken).ConfigureAwait(false);
+        var max = await context.Entries.MaxAsync(e => (long?)e.Id, cancellationToken).ConfigureAwait(false);
+        return (min ?? 0, max ?? 0);
     }
 
     /// <summary>All steps of one correlation (wizard run), in step order. Entries are detached.</summary>
