@@ -5,16 +5,25 @@ using OpenElb.Dashboard.Benchmarks;
 // results, not timings (./test.sh uses it so the benchmarks cannot rot).
 // --feed-sync [scenario] [runs]: the end-to-end cold-sync driver (default: large, 5 runs).
 // --audit-append [pairs]: audit log begin+complete throughput on a real SQLite file (default 1,000 pairs, 5 runs).
+// --audit-page [entries] [database]: audit queries on a log of N entries (default 1,000,000; a given database is reused).
 // Anything else goes to BenchmarkDotNet.
 if (args is ["--smoke"])
 {
     var core = Smoke.Run();
     var feed = await FeedSyncBenchmark.RunAsync("seed", runs: 1, smoke: true);
-    return core != 0 ? core : feed;
+    var auditAppend = await AuditAppendBenchmark.RunAsync(pairs: 20, runs: 1, warmup: 5);
+    var auditPage = await AuditPageBenchmark.RunAsync(entries: 2_000, keepPath: null, smoke: true);
+    return new[] { core, feed, auditAppend, auditPage }.FirstOrDefault(code => code != 0);
 }
 if (args is ["--audit-append", ..])
 {
     return await AuditAppendBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000, runs: 5);
+}
+if (args is ["--audit-page", ..])
+{
+    return await AuditPageBenchmark.RunAsync(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000,
+        keepPath: args.Length > 2 ? args[2] : null, smoke: false);
 }
 if (args is ["--feed-sync", ..])
 {

@@ -20,5 +20,6 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
     {
         modelBuilder.ApplyConfiguration(new AuditEntryConfiguration());
         modelBuilder.ApplyConfiguration(new AuditCheckpointConfiguration());
+        modelBuilder.ApplyConfiguration(new AuditChainHeadConfiguration());
     }
 }

@@ -34,7 +34,7 @@ public sealed partial class SqliteAuditLog
         await writer.WriteAsync(line, cancellationToken).ConfigureAwait(false);
         var context = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using var contextScope = context.ConfigureAwait(false);
-        await foreach (var entry in Filter(context.Entries.AsNoTracking(), query).OrderBy(e => e.Id)
+        await foreach (var entry in Filter(context, query).OrderBy(e => e.Id)
             .AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             line.Clear();
@@ -58,7 +58,7 @@ public sealed partial class SqliteAuditLog
         await using var contextScope = context.ConfigureAwait(false);
         var writer = new Utf8JsonWriter(stream);
         await using var writerScope = writer.ConfigureAwait(false);
-        await foreach (var entry in Filter(context.Entries.AsNoTracking(), query).OrderBy(e => e.Id)
+        await foreach (var entry in Filter(context, query).OrderBy(e => e.Id)
             .AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             JsonSerializer.Serialize(writer, entry, s_jsonLines);

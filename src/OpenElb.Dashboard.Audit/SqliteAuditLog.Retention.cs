@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.EntityFrameworkCore;
 
 namespace OpenElb.Dashboard.Audit;
 
@@ -30,73 +29,49 @@ public sealed partial class SqliteAuditLog
         ArgumentOutOfRangeException.ThrowIfNegative(olderThanDays);
         try
         {
-            return await AppendAsync(async (context, head, now, ct) =>
+            return await AppendAsync(async (session, now, ct) =>
             {
                 var cutoff = now - TimeSpan.FromDays(olderThanDays);
-                var rows = await context.Entries.AsNoTracking()
-                    .Select(e => new PruneRow(e.Sequence, e.CompletionSequence, e.RequestedUtc, e.Outcome, e.EntryHash, e.CompletionHash))
-                    .ToListAsync(ct).ConfigureAwait(false);
-                var records = new List<(long Sequence, PruneRow Row, bool IsBegin)>(rows.Count * 2);
-                foreach (var row in rows)
-                {
-                    records.Add((row.Sequence, row, true));
-                    if (row.CompletionSequence is { } completionSequence)
-                    {
-                        records.Add((completionSequence, row, false));
-                    }
-                }
-
-                records.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
-                var open = 0;
-                var lastSafe = -1;
-                var prunedEntries = 0;
-                var prunedAtLastSafe = 0;
-                for (var i = 0; i < records.Count; i++)
-                {
-                    var (_, row, isBegin) = records[i];
-                    if (row.RequestedUtc >= cutoff || row.Outcome == AuditOutcome.Pending)
-                    {
-                        break;
-                    }
-
-                    if (isBegin)
-                    {
-                        prunedEntries++;
-                        open++;
-                    }
-                    else
-                    {
-                        open--;
-                    }
-
-                    // A cut is only safe where no entry has its begin record before it and its completion after it.
-                    if (open == 0)
-                    {
-                        lastSafe = i;
-                        prunedAtLastSafe = prunedEntries;
-                    }
-                }
-
-                if (lastSafe < 0)
+                var cut = await FindPruneCutAsync(session, cutoff, ct).ConfigureAwait(false);
+                if (cut is null)
                 {
                     return new PruneResult(0, null);
                 }
 
-                var (throughSequence, lastRow, lastIsBegin) = records[lastSafe];
                 var checkpoint = new AuditCheckpoint
                 {
                     CreatedUtc = now,
                     PrunedBeforeUtc = cutoff,
-                    PrunedEntries = prunedAtLastSafe,
-                    ThroughSequence = throughSequence,
-                    LastHash = lastIsBegin ? lastRow.EntryHash : lastRow.CompletionHash!,
-                    LastEntryId = head.LastEntryId,
+                    PrunedEntries = cut.Entries,
+                    ThroughSequence = cut.ThroughSequence,
+                    LastHash = cut.LastHash,
+                    LastEntryId = session.Head.LastEntryId,
                 };
-                // Every entry that begins at or before the cut also completes before it (open == 0 there).
-                var deleted = await context.Entries.Where(e => e.Sequence <= throughSequence)
-                    .ExecuteDeleteAsync(ct).ConfigureAwait(false);
-                Debug.Assert(deleted == prunedAtLastSafe, "The cut deletes exactly the counted entries.");
-                context.Checkpoints.Add(checkpoint);
+                // Every entry that begins at or before the cut also completes before it, so the begin sequence decides.
+                var delete = session.CreateCommand("DELETE FROM AuditEntries WHERE Sequence <= $through");
+                int deleted;
+                await using (delete.ConfigureAwait(false))
+                {
+                    delete.Parameters.AddWithValue("$through", cut.ThroughSequence);
+                    deleted = await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+
+                Debug.Assert(deleted == cut.Entries, "The cut deletes exactly the counted entries.");
+                var insert = session.CreateCommand("""
+                    INSERT INTO AuditCheckpoints (CreatedUtc, PrunedBeforeUtc, PrunedEntries, ThroughSequence, LastHash, LastEntryId)
+                    VALUES ($created, $before, $entries, $through, $hash, $lastEntryId) RETURNING Id
+                    """);
+                await using (insert.ConfigureAwait(false))
+                {
+                    insert.Parameters.AddWithValue("$created", StoredTime(checkpoint.CreatedUtc));
+                    insert.Parameters.AddWithValue("$before", StoredTime(checkpoint.PrunedBeforeUtc));
+                    insert.Parameters.AddWithValue("$entries", checkpoint.PrunedEntries);
+                    insert.Parameters.AddWithValue("$through", checkpoint.ThroughSequence);
+                    insert.Parameters.AddWithValue("$hash", checkpoint.LastHash);
+                    insert.Parameters.AddWithValue("$lastEntryId", checkpoint.LastEntryId);
+                    checkpoint.Id = (long)(await insert.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+                }
+
                 return new PruneResult(deleted, checkpoint);
             }, cancellationToken).ConfigureAwait(false);
         }
@@ -106,6 +81,46 @@ public sealed partial class SqliteAuditLog
         }
     }
 
-    private sealed record PruneRow(
-        long Sequence, long? CompletionSequence, DateTime RequestedUtc, AuditOutcome Outcome, string EntryHash, string? CompletionHash);
+    // Walks the chain records from the oldest, streaming (memory does not grow with the table), and stops at the first
+    // record of an entry that must stay (too young, or still pending). A cut is only safe where no entry has its begin
+    // record before it and its completion after it; returns the last safe cut, or null when nothing can go.
+    private static async Task<PruneCut?> FindPruneCutAsync(AppendSession session, DateTime cutoff, CancellationToken cancellationToken)
+    {
+        var command = session.CreateCommand(ChainRecordsSql(", RequestedUtc, Outcome"));
+        await using var commandScope = command.ConfigureAwait(false);
+        command.Parameters.AddWithValue("$after", 0);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        var open = 0;
+        var entries = 0;
+        PruneCut? cut = null;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var record = ChainRecord.Read(reader);
+            if (reader.GetDateTime(ChainRecord.FieldCount) >= cutoff
+                || string.Equals(reader.GetString(ChainRecord.FieldCount + 1), nameof(AuditOutcome.Pending), StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            if (record.IsBegin)
+            {
+                entries++;
+                open++;
+            }
+            else
+            {
+                open--;
+            }
+
+            if (open == 0)
+            {
+                cut = new PruneCut(record.Sequence, record.Hash ?? "", entries);
+            }
+        }
+
+        return cut;
+    }
+
+    private sealed record PruneCut(long ThroughSequence, string LastHash, int Entries);
 }

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace OpenElb.Dashboard.Audit;
@@ -95,11 +94,11 @@ public sealed partial class SqliteAuditLog : IDisposable
 
         try
         {
-            return await AppendAsync((context, head, now, _) =>
+            return await AppendAsync(async (session, now, ct) =>
             {
-                var entry = NewBeginRecord(pending, head, now);
-                context.Entries.Add(entry);
-                return Task.FromResult(entry.Id);
+                var entry = NewBeginRecord(pending, session.Head, now);
+                await session.InsertAsync(entry, ct).ConfigureAwait(false);
+                return entry.Id;
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsStoreFailure(ex))
@@ -151,12 +150,12 @@ public sealed partial class SqliteAuditLog : IDisposable
             observed.ResourceVersionAfter, observed.AfterState, observed.ObservedImpact);
         try
         {
-            return await AppendAsync((context, head, now, _) =>
+            return await AppendAsync(async (session, now, ct) =>
             {
-                var entry = NewBeginRecord(observed, head, now);
+                var entry = NewBeginRecord(observed, session.Head, now);
                 ApplyCompletion(entry, completion, new ChainHead(entry.Sequence, entry.EntryHash, entry.Id), now);
-                context.Entries.Add(entry);
-                return Task.FromResult(entry.Id);
+                await session.InsertAsync(entry, ct).ConfigureAwait(false);
+                return entry.Id;
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsStoreFailure(ex))
@@ -225,18 +224,25 @@ public sealed partial class SqliteAuditLog : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _appendLock.Dispose();
+    public void Dispose()
+    {
+        _session?.Dispose();
+        _session = null;
+        _appendLock.Dispose();
+    }
 
     private Task<bool> TryCompleteAsync(long id, AuditCompletion completion, CancellationToken cancellationToken)
-        => AppendAsync(async (context, head, now, ct) =>
+        => AppendAsync(async (session, now, ct) =>
         {
-            var entry = await context.Entries.SingleOrDefaultAsync(e => e.Id == id, ct).ConfigureAwait(false);
-            if (entry is null || entry.Outcome != AuditOutcome.Pending || entry.CompletionSequence is not null)
+            // Only the id and the begin hash: the completion record covers nothing else of the begin record.
+            var entry = await session.ReadPendingAsync(id, ct).ConfigureAwait(false);
+            if (entry is null)
             {
                 return false;
             }
 
-            ApplyCompletion(entry, completion, head, now);
+            ApplyCompletion(entry, completion, session.Head, now);
+            await session.CompleteAsync(entry, ct).ConfigureAwait(false);
             return true;
         }, cancellationToken);
 
@@ -290,34 +296,8 @@ public sealed partial class SqliteAuditLog : IDisposable
         entry.CompletionHash = AuditHasher.ComputeCompletionHash(entry);
     }
 
-    // One append = one context + one IMMEDIATE transaction: the write lock is taken before the chain head is read, so
-    // two writers (threads or processes) can never link to the same head.
-    private async Task<T> AppendAsync<T>(
-        Func<AuditDbContext, ChainHead, DateTime, CancellationToken, Task<T>> append, CancellationToken cancellationToken)
-    {
-        await _appendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var context = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-            await using var contextScope = context.ConfigureAwait(false);
-            var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using var transactionScope = transaction.ConfigureAwait(false);
-            var head = await ReadHeadAsync(context, cancellationToken).ConfigureAwait(false);
-            // Stamped under the lock, so requested times are monotonic in id order (given a monotonic clock).
-            var now = _timeProvider.GetUtcNow().UtcDateTime;
-            var result = await append(context, head, now, cancellationToken).ConfigureAwait(false);
-            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return result;
-        }
-        finally
-        {
-            _appendLock.Release();
-        }
-    }
-
-    // The chain head in one round trip (it was four queries, a quarter of an append's cost). Each subquery is an index
-    // seek: Sequence, CompletionSequence and ThroughSequence are indexed, Id is the primary key.
+    // The chain head computed from the entries, for a database whose head row is missing or stale. Each subquery is an
+    // index seek: Sequence, CompletionSequence and ThroughSequence are indexed, Id is the primary key.
     private const string HeadSql = """
         SELECT
           (SELECT Sequence FROM AuditEntries ORDER BY Sequence DESC LIMIT 1),
@@ -330,42 +310,7 @@ public sealed partial class SqliteAuditLog : IDisposable
           (SELECT MAX(Id) FROM AuditEntries)
         """;
 
-    private static async Task<ChainHead> ReadHeadAsync(AuditDbContext context, CancellationToken cancellationToken)
-    {
-        var connection = context.Database.GetDbConnection();
-        var command = connection.CreateCommand();
-        await using var commandScope = command.ConfigureAwait(false);
-        command.CommandText = HeadSql;
-        command.Transaction = context.Database.CurrentTransaction?.GetDbTransaction();
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using var readerScope = reader.ConfigureAwait(false);
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        ChainLink? lastBegin = reader.IsDBNull(0) ? null : new ChainLink(reader.GetInt64(0), reader.GetString(1));
-        ChainLink? lastCompletion = reader.IsDBNull(2) ? null : new ChainLink(reader.GetInt64(2), reader.GetString(3));
-        var checkpoint = reader.IsDBNull(4) ? null : new { ThroughSequence = reader.GetInt64(4), LastHash = reader.GetString(5), LastEntryId = reader.GetInt64(6) };
-        var lastId = reader.IsDBNull(7) ? 0 : reader.GetInt64(7);
-
-        var head = new ChainHead(0, AuditHasher.GenesisHash, Math.Max(lastId, checkpoint?.LastEntryId ?? 0));
-        if (checkpoint is not null && checkpoint.ThroughSequence > head.Sequence)
-        {
-            head = head with { Sequence = checkpoint.ThroughSequence, Hash = checkpoint.LastHash };
-        }
-
-        foreach (var link in new[] { lastBegin, lastCompletion })
-        {
-            if (link is not null && link.Sequence > head.Sequence)
-            {
-                head = head with { Sequence = link.Sequence, Hash = link.Hash };
-            }
-        }
-
-        return head;
-    }
-
     private static bool IsStoreFailure(Exception ex)
         => ex is DbException or DbUpdateException or IOException or UnauthorizedAccessException;
 
-    private sealed record ChainLink(long Sequence, string Hash);
-
-    private readonly record struct ChainHead(long Sequence, string Hash, long LastEntryId);
 }

@@ -17,6 +17,27 @@ namespace OpenElb.Dashboard.Audit.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("OpenElb.Dashboard.Audit.AuditChainHeadRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastEntryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuditChainHead", (string)null);
+                });
+
             modelBuilder.Entity("OpenElb.Dashboard.Audit.AuditCheckpoint", b =>
                 {
                     b.Property<long>("Id")
@@ -193,7 +214,9 @@ namespace OpenElb.Dashboard.Audit.Migrations
 
                     b.HasIndex("Outcome", "Id");
 
-                    b.HasIndex("TargetKind", "TargetName", "Id");
+                    b.HasIndex("TargetKind", "Id");
+
+                    b.HasIndex("TargetName", "Id");
 
                     b.ToTable("AuditEntries", (string)null);
                 });

@@ -124,12 +124,12 @@ public sealed class KubernetesClusterState : IClusterState, IFeedSink, IAsyncDis
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
         var subscription = Subscribe(timeoutSource.Token);
-        if (subscription.Initial.Health.IsSynced)
-        {
-            return true;
-        }
         try
         {
+            if (subscription.Initial.Health.IsSynced)
+            {
+                return true;
+            }
             await foreach (var update in subscription.Updates.ConfigureAwait(false))
             {
                 if (update.Health.IsSynced)
@@ -140,6 +140,11 @@ public sealed class KubernetesClusterState : IClusterState, IFeedSink, IAsyncDis
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            // Cancelling is what removes a subscription whose stream was never read; disposing the source would not.
+            await timeoutSource.CancelAsync().ConfigureAwait(false);
         }
         return false;
     }

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using OpenElb.Dashboard.Audit;
 
@@ -63,5 +65,58 @@ public sealed class AuditStoreTests
             command.CommandText = "PRAGMA busy_timeout;";
             Assert.Equal(1234L, await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
         }
+    }
+
+    [Fact]
+    public async Task Initialize_DatabaseAtPreviousSchema_UpgradesWithChainSearchAndAppendsIntact()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.File("audit.db");
+        var ct = TestContext.Current.CancellationToken;
+        // The previous schema version, with entries as that version wrote them: entry 1 completed, entry 2 pending.
+        var e1 = AuditEntries.Pending(targetName: "node-old-1");
+        var e2 = AuditEntries.Pending(targetName: "node-old-2");
+        var services = new ServiceCollection().AddAuditLog(o => o.DatabasePath = path).BuildServiceProvider();
+        await using (services)
+        {
+            var factory = services.GetRequiredService<IDbContextFactory<AuditDbContext>>();
+            await using var context = await factory.CreateDbContextAsync(ct);
+            await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            await context.GetService<IMigrator>().MigrateAsync("20261130222146_InitialAuditSchema", cancellationToken: ct);
+            Assert.Equal(["20261130222146_InitialAuditSchema"], await context.Database.GetAppliedMigrationsAsync(ct));
+
+            (e1.Id, e1.Sequence, e1.PreviousHash, e1.RequestedUtc) = (1, 1, AuditHasher.GenesisHash, AuditHarness.T0.UtcDateTime);
+            e1.EntryHash = AuditHasher.ComputeBeginHash(e1);
+            (e2.Id, e2.Sequence, e2.PreviousHash, e2.RequestedUtc) = (2, 2, e1.EntryHash, AuditHarness.T0.UtcDateTime);
+            e2.EntryHash = AuditHasher.ComputeBeginHash(e2);
+            (e1.Outcome, e1.CompletedUtc, e1.Message, e1.CompletionSequence, e1.CompletionPreviousHash) =
+                (AuditOutcome.Succeeded, AuditHarness.T0.UtcDateTime, "applied before the upgrade", 3, e2.EntryHash);
+            e1.CompletionHash = AuditHasher.ComputeCompletionHash(e1);
+            context.Entries.AddRange(e1, e2);
+            await context.SaveChangesAsync(ct);
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await using var harness = await AuditHarness.StartAsync(path);
+
+        var verification = await harness.VerifyAsync();
+        Assert.True(verification.IsValid, verification.Reason);
+        Assert.Equal(3, verification.RecordsChecked);
+        Assert.Equal(3L, await AuditHarness.ScalarAsync(path, "SELECT Sequence FROM AuditChainHead WHERE Id = 1;"));
+        Assert.Equal(e1.CompletionHash, await AuditHarness.ScalarAsync(path, "SELECT Hash FROM AuditChainHead WHERE Id = 1;"));
+        // The search index was filled from the existing entries.
+        Assert.Equal([1L], (await harness.Log.QueryAsync(new AuditQuery { Text = "BEFORE THE UPGRADE" }, ct)).Items.Select(e => e.Id));
+        Assert.Equal([2L], (await harness.Log.QueryAsync(new AuditQuery { Text = "node-old-2" }, ct)).Items.Select(e => e.Id));
+        Assert.Equal([2L], (await harness.Log.QueryAsync(new AuditQuery { Outcome = AuditOutcome.Pending }, ct)).Items.Select(e => e.Id));
+
+        await harness.CompleteAsync(2);
+        var e3 = await harness.BeginAsync(AuditEntries.Pending(targetName: "node-new"));
+
+        Assert.Equal(3, e3);
+        Assert.Equal(5L, await AuditHarness.ScalarAsync(path, $"SELECT Sequence FROM AuditEntries WHERE Id = {e3};"));
+        verification = await harness.VerifyAsync();
+        Assert.True(verification.IsValid, verification.Reason);
+        Assert.Equal(5, verification.RecordsChecked);
+        Assert.Equal([3L, 2, 1], (await harness.Log.QueryAsync(new AuditQuery { Text = "node-" }, ct)).Items.Select(e => e.Id));
     }
 }

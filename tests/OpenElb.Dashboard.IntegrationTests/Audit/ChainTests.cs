@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using OpenElb.Dashboard.Audit;
 
 namespace OpenElb.Dashboard.IntegrationTests.Audit;
@@ -214,5 +216,53 @@ public sealed class ChainTests
         Assert.Equal(AuditHarness.T0.UtcDateTime, stored.RequestedUtc);
         Assert.Equal(DateTimeKind.Utc, stored.RequestedUtc.Kind);
         Assert.Equal("2026-03-01 12:00:00", Convert.ToString(await AuditHarness.ScalarAsync(harness.DatabasePath, "SELECT RequestedUtc FROM AuditEntries;"), CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Verify_NewestEntryDeletedWithRawSql_ReportsTheTruncationThroughTheHeadRow()
+    {
+        using var temp = new TempDirectory();
+        await using var harness = await AuditHarness.StartAsync(temp.File("audit.db"));
+        await harness.CompleteAsync(await harness.BeginAsync(AuditEntries.Pending()));
+        var last = await harness.BeginAsync(AuditEntries.Pending());
+        await harness.CompleteAsync(last);
+
+        await AuditHarness.ExecuteSqlAsync(harness.DatabasePath, $"DELETE FROM AuditEntries WHERE Id = {last};");
+        var verification = await harness.VerifyAsync();
+
+        Assert.False(verification.IsValid);
+        Assert.Null(verification.FirstBrokenEntryId);
+        Assert.Contains("the newest entries were deleted", verification.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Append_AfterAWriterThatDoesNotKnowTheHeadRow_LinksToItsRecord()
+    {
+        using var temp = new TempDirectory();
+        await using var harness = await AuditHarness.StartAsync(temp.File("audit.db"));
+        var first = await harness.GetAsync(await harness.BeginAsync(AuditEntries.Pending()));
+        // What the previous version of the log does: append after the last record without touching the head row.
+        var foreign = AuditEntries.Pending(targetName: "written-by-the-old-version");
+        (foreign.Id, foreign.Sequence, foreign.PreviousHash, foreign.RequestedUtc) = (2, 2, first.EntryHash, AuditHarness.T0.UtcDateTime);
+        foreign.EntryHash = AuditHasher.ComputeBeginHash(foreign);
+        var services = new ServiceCollection().AddAuditLog(o => o.DatabasePath = harness.DatabasePath).BuildServiceProvider();
+        await using (services)
+        {
+            await using var context = await services.GetRequiredService<IDbContextFactory<AuditDbContext>>()
+                .CreateDbContextAsync(TestContext.Current.CancellationToken);
+            context.Entries.Add(foreign);
+            await context.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        Assert.True((await harness.VerifyAsync()).IsValid, "the foreign record is a valid link");
+
+        await harness.CompleteAsync(2);
+        var next = await harness.BeginAsync(AuditEntries.Pending());
+
+        Assert.Equal(3, next);
+        var verification = await harness.VerifyAsync();
+        Assert.True(verification.IsValid, verification.Reason);
+        Assert.Equal(4, verification.RecordsChecked);
+        Assert.Equal(4L, await AuditHarness.ScalarAsync(harness.DatabasePath, "SELECT Sequence FROM AuditChainHead;"));
     }
 }

@@ -129,4 +129,20 @@ public sealed class QueryTests
         Assert.Equal([1L], await AllIdsAsync(harness, new AuditQuery { Text = "kubectl-edit" }));
         Assert.True((await harness.VerifyAsync()).IsValid);
     }
+
+    [Fact]
+    public async Task Query_TextShorterThanTheIndexCanLookUp_PagesThroughBoundedWindows()
+    {
+        using var temp = new TempDirectory();
+        await using var harness = await SeedAsync(temp.File("audit.db"));
+        harness.Log.ShortTextScanWindow = 7;
+
+        var first = await harness.Log.QueryAsync(new AuditQuery { Text = "E3", PageSize = 5 }, TestContext.Current.CancellationToken);
+
+        // Entries 24..30 are the first window: only node30 matches, and the cursor continues below the window.
+        Assert.Equal([30L], first.Items.Select(e => e.Id));
+        Assert.Equal(24, first.NextBeforeId);
+        Assert.Equal([30, 3], await AllIdsAsync(harness, new AuditQuery { Text = "E3", PageSize = 5 }));
+        Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)(31 - i)), await AllIdsAsync(harness, new AuditQuery { Text = "no", PageSize = 4 }));
+    }
 }
