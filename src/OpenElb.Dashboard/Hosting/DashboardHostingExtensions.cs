@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using OpenElb.Dashboard.Audit;
+using OpenElb.Dashboard.Audit.Observed;
 using OpenElb.Dashboard.Components;
 using OpenElb.Dashboard.Configuration;
 using OpenElb.Dashboard.Kubernetes;
@@ -42,6 +43,9 @@ public static class DashboardHostingExtensions
         services.AddAuditLog(options => builder.Configuration.GetSection(AuditOptions.SectionName).Bind(options));
         services.TryAddSingleton<AuditStatus>();
         services.AddHostedService<AuditStartup>();
+        // Speaker-relevant changes made outside the dashboard (kubectl, GitOps, Helm) become observed audit entries.
+        services.AddKubernetesFieldManagerLookup();
+        services.AddObservedChangeRecording();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using OpenElb.Dashboard.Audit;
 using OpenElb.Dashboard.IntegrationTests.Simulator;
 using OpenElb.Dashboard.Kubernetes;
 using OpenElb.Dashboard.Simulator;
@@ -25,6 +27,35 @@ public sealed class DemoModeTests
         Assert.Matches("data-router=\"leaf-c\"[\\s\\S]*?data-redundancy=\"degraded\"", html);
         Assert.Matches("data-router=\"leaf-a\"[\\s\\S]*?data-redundancy=\"ok\"", html);
         Assert.Contains("worker-a3", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Demo_KubectlLabel_RecordedAsObservedChangeAndShownOnAuditPage()
+    {
+        await using var app = DashboardFactory.Demo();
+        await app.WaitForSyncAsync();
+        var kubeconfig = Path.Combine(app.Directory, "kubeconfig");
+        app.Cluster.Simulator!.WriteKubeconfig(kubeconfig);
+        var log = app.Services.GetRequiredService<SqliteAuditLog>();
+
+        // The rack label is what the demo's BgpPeers select on, so moving a node is speaker-relevant.
+        (await Kubectl.RunAsync(kubeconfig, "label", "node", "worker-b3", "openelb.kubesphere.io/rack=rack-c", "--overwrite")).EnsureSuccess();
+
+        AuditEntry? entry = null;
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        while (entry is null)
+        {
+            var page = await log.QueryAsync(new AuditQuery { TargetName = "worker-b3", Outcome = AuditOutcome.Observed }, timeout.Token);
+            entry = page.Items.FirstOrDefault();
+            if (entry is null)
+            {
+                await Task.Delay(100, timeout.Token);
+            }
+        }
+        Assert.Equal("kubectl-label", entry.FieldManager);
+        using var client = app.CreateClient();
+        var html = await client.GetStringAsync(new Uri("/audit", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Contains("worker-b3", html, StringComparison.Ordinal);
     }
 
     [Fact]
