@@ -33,7 +33,11 @@ public sealed record AuditQuery
     /// <summary>Correlation id (one wizard run).</summary>
     public Guid? CorrelationId { get; init; }
 
-    /// <summary>Case-insensitive (ASCII) substring of actor, target, message, request body or field manager.</summary>
+    /// <summary>
+    /// Case-insensitive substring of actor, target, message, request body or field manager. Three or more characters are
+    /// looked up in the trigram search index; shorter text is matched with <c>LIKE</c> (ASCII case folding) over a
+    /// bounded window of ids per page.
+    /// </summary>
     public string? Text { get; init; }
 
     /// <summary>Keyset cursor: only entries with a smaller id.</summary>

@@ -11,8 +11,9 @@ namespace OpenElb.Dashboard.Audit;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Lifetime: a singleton (registered by <see cref="AuditServiceCollectionExtensions.AddAuditLog"/>). Every operation
-/// creates and disposes its own <see cref="AuditDbContext"/>. All members are thread-safe, and several instances (also
+/// Lifetime: a singleton (registered by <see cref="AuditServiceCollectionExtensions.AddAuditLog"/>); dispose it to close
+/// its append connection. Appends share one long-lived connection with prepared commands (opened at the first append,
+/// re-opened after a failure); every other operation creates and disposes its own <see cref="AuditDbContext"/>. All members are thread-safe, and several instances (also
 /// in several processes) may share one file: appends take SQLite's write lock (<c>BEGIN IMMEDIATE</c>) before reading
 /// the chain head, and wait up to <see cref="AuditOptions.BusyTimeout"/> for it.
 /// </para>
