@@ -192,7 +192,8 @@ public sealed record NodeQuery(string? Router, NodeStateFilter State, string Tex
 /// <param name="Down">Sessions of a live speaker that are not established (including no status yet).</param>
 /// <param name="Stale">Stale status entries naming the node (any router).</param>
 /// <param name="Zone">Zone label.</param>
-/// <param name="LabelsText">Labels as <c>k=v, …</c>.</param>
+/// <param name="LabelsText">Labels as <c>k=v, …</c>, without the ones every node has or other columns show (see <see cref="NodesModel.IsRoutineLabel"/>).</param>
+/// <param name="AllLabelsText">Every label as <c>k=v, …</c>.</param>
 /// <param name="TaintsText">Taints as <c>key=value:Effect, …</c>.</param>
 /// <param name="PlacementWantsSpeaker">Whether the speaker placement puts a speaker on the node.</param>
 public sealed record NodeRow(
@@ -209,6 +210,7 @@ public sealed record NodeRow(
     int Stale,
     string? Zone,
     string LabelsText,
+    string AllLabelsText,
     string TaintsText,
     bool PlacementWantsSpeaker)
 {
@@ -227,7 +229,7 @@ public sealed record NodeRow(
     public bool IsProblem => !Ready || SpeakerNotReady || Down > 0 || (PlacementWantsSpeaker && Speaker == SpeakerStatus.None);
 
     /// <summary>What the free-text filter searches: name, labels and taints.</summary>
-    internal string SearchText { get; } = Name + "\n" + LabelsText + "\n" + TaintsText;
+    internal string SearchText { get; } = Name + "\n" + AllLabelsText + "\n" + TaintsText;
 
     /// <summary>Sessions as "established / expected", or a dash when none is expected.</summary>
     public string SessionsText => Expected == 0 && Established == 0
@@ -494,12 +496,22 @@ public sealed class NodesModel
                 down[i],
                 stale[i],
                 info.Zone,
-                info.Labels.Count == 0 ? "" : string.Join(", ", info.Labels.Select(static l => l.Value.Length == 0 ? l.Key : l.Key + "=" + l.Value)),
+                string.Join(", ", info.Labels.Where(static l => !IsRoutineLabel(l.Key)).Select(LabelText)),
+                string.Join(", ", info.Labels.Select(LabelText)),
                 info.Taints.IsEmpty ? "" : string.Join(", ", info.Taints.Select(static t => t.ToString())),
                 node.Placement.ShouldRun);
         }
         return rows;
     }
+
+    /// <summary>
+    /// Labels the grid's label column leaves out: set on every node by the kubelet (hostname, os, arch and their beta
+    /// forms) or shown in a column of their own (zone). Search and the node page still see them.
+    /// </summary>
+    public static bool IsRoutineLabel(string key) => key is Core.KnownLabels.Hostname or Core.KnownLabels.Os or Core.KnownLabels.Zone or "kubernetes.io/arch"
+        || key.StartsWith("beta.kubernetes.io/", StringComparison.Ordinal);
+
+    private static string LabelText(KeyValuePair<string, string> label) => label.Value.Length == 0 ? label.Key : label.Key + "=" + label.Value;
 
     /// <summary>The rows of <paramref name="rows"/> that pass <paramref name="query"/>, sorted by it (ties by name).</summary>
     public static NodeRow[] Filter(IReadOnlyList<NodeRow> rows, NodeQuery query, ClusterTopology? topology)

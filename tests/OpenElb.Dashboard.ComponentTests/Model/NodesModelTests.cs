@@ -34,6 +34,8 @@ public sealed class NodesModelTests
         Assert.Empty(rows["x1"].Routers);
         Assert.Equal("zone-1", rows["a1"].Zone);
         Assert.Contains("dedicated=lb:NoSchedule", rows["b2"].TaintsText, StringComparison.Ordinal);
+        Assert.Equal("openelb.kubesphere.io/rack=rack-a", rows["a1"].LabelsText);
+        Assert.Contains("topology.kubernetes.io/zone=zone-1", rows["a1"].AllLabelsText, StringComparison.Ordinal);
         Assert.Equal(SpeakerStatus.NotReady, rows["a2"].Speaker);
         Assert.True(rows["n1"].PlacementWantsSpeaker);
         Assert.False(rows["b2"].PlacementWantsSpeaker);

@@ -10,6 +10,8 @@ namespace OpenElb.Dashboard.ComponentTests.Pages;
 
 public sealed class NodesTests : DashboardTestContext
 {
+    public NodesTests() => SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+
     private NavigationManager Navigation => Services.GetRequiredService<NavigationManager>();
 
     private static string[] RowNames(IRenderedComponent<Nodes> cut) =>
@@ -197,5 +199,20 @@ public sealed class NodesTests : DashboardTestContext
         Assert.InRange(rows.Count, 800 / (int)Nodes.RowHeight, 100);
         Assert.Equal("node-00000", rows[0].GetAttribute("data-node"));
         Assert.Equal("2", rows[0].GetAttribute("aria-rowindex"));
+    }
+
+    [Fact]
+    public void Render_Prerendered_ShowsTheFirstRowsWithoutVirtualizing()
+    {
+        SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+        Publish(GeneratedCluster.Create(nodes: 5000, routers: 125));
+
+        var cut = Render<Nodes>();
+
+        cut.WaitForAssertion(() => Assert.Contains("Showing 5000 of 5000 nodes", cut.Find("[data-count=shown]").TextContent, StringComparison.Ordinal));
+        var rows = cut.FindAll("tr.node-row");
+        Assert.Equal(50, rows.Count);
+        Assert.Equal("node-00049", rows[^1].GetAttribute("data-node"));
+        Assert.DoesNotContain(JSInterop.Invocations, static i => i.Identifier.Contains("Virtualize", StringComparison.Ordinal));
     }
 }

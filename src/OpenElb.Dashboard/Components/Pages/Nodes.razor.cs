@@ -12,6 +12,9 @@ public partial class Nodes
 
     private const string AllRouters = "";
 
+    // Rows in the prerendered page, before virtualization takes over.
+    private const int StaticRows = 50;
+
     private static readonly NodeColumn[] s_columns =
     [
         new("Node", "col-name", NodeSortColumn.Name),
