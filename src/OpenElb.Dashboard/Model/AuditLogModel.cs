@@ -13,6 +13,10 @@ public sealed class AuditLogModel(SqliteAuditLog log)
     /// <summary>Entries per page.</summary>
     public const int DefaultPageSize = 50;
 
+    // A page of 1–2 character free text scans a bounded window of ids and may come back empty with a next page; read
+    // on through this many windows before showing an empty page (each window is a bounded, indexed scan).
+    private const int MaxEmptyWindows = 20;
+
     private readonly List<AuditEntry> _entries = [];
 
     // Bumped by every LoadAsync: a "load more" that finishes after the filter changed must not append to the new list.
@@ -70,7 +74,7 @@ public sealed class AuditLogModel(SqliteAuditLog log)
         IsLoading = true;
         try
         {
-            var page = await log.QueryAsync(Filter.ToQuery(PageSize), cancellationToken);
+            var page = await QueryAsync(null, cancellationToken);
             var counts = await log.CountByOutcomeAsync(Filter.ToQuery(PageSize), cancellationToken);
             if (generation != _generation)
             {
@@ -109,7 +113,7 @@ public sealed class AuditLogModel(SqliteAuditLog log)
         IsLoadingMore = true;
         try
         {
-            var page = await log.QueryAsync(Filter.ToQuery(PageSize, beforeId), cancellationToken);
+            var page = await QueryAsync(beforeId, cancellationToken);
             if (generation != _generation)
             {
                 return;
@@ -149,6 +153,16 @@ public sealed class AuditLogModel(SqliteAuditLog log)
         {
             IsVerifying = false;
         }
+    }
+
+    private async Task<AuditPage> QueryAsync(long? beforeId, CancellationToken cancellationToken)
+    {
+        var page = await log.QueryAsync(Filter.ToQuery(PageSize, beforeId), cancellationToken);
+        for (var i = 0; i < MaxEmptyWindows && page.Items.Count == 0 && page.NextBeforeId is { } next; i++)
+        {
+            page = await log.QueryAsync(Filter.ToQuery(PageSize, next), cancellationToken);
+        }
+        return page;
     }
 
     /// <summary>

@@ -91,7 +91,9 @@ public static class AuditWords
                 ? "The chain is valid: there are no records to check yet."
                 : $"The chain is valid: {result.RecordsChecked} {(result.RecordsChecked == 1 ? "record" : "records")} checked, every hash matches and links to its predecessor.";
         }
-        var where = result.FirstBrokenEntryId is { } id ? $"at entry #{id}" : "";
-        return $"The chain is broken {where}: {result.Reason ?? "no reason given"}".Replace("  ", " ", StringComparison.Ordinal);
+        var reason = result.Reason ?? "no reason given";
+        return result.FirstBrokenEntryId is { } id
+            ? $"The chain is broken at entry #{id}: {reason}"
+            : $"The chain is broken after the last entry: {reason}";
     }
 }
