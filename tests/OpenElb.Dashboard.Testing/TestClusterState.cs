@@ -56,9 +56,9 @@ public sealed class TestClusterState : IClusterState
     public static FeedHealth Synced() =>
         new([.. Enum.GetValues<ResourceKind>().Select(static k => new KindHealth(k, SyncState.Synced, null, null, 0))]);
 
-    /// <summary>Every kind stale since <paramref name="since"/> with <paramref name="error"/>.</summary>
-    public static FeedHealth Stale(DateTimeOffset since, string error) =>
-        new([.. Enum.GetValues<ResourceKind>().Select(k => new KindHealth(k, SyncState.Stale, since, error, 0))]);
+    /// <summary>Every kind stale since <paramref name="since"/> with <paramref name="error"/>, retried at <paramref name="nextRetryAt"/>.</summary>
+    public static FeedHealth Stale(DateTimeOffset since, string error, DateTimeOffset? nextRetryAt = null) =>
+        new([.. Enum.GetValues<ResourceKind>().Select(k => new KindHealth(k, SyncState.Stale, since, error, 0, nextRetryAt))]);
 
     /// <summary>Publishes a new snapshot (and optionally new health) to every subscriber.</summary>
     public void Publish(ClusterSnapshot snapshot, FeedHealth? health = null, params ClusterChange[] changes)

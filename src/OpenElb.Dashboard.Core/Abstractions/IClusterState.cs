@@ -52,7 +52,8 @@ public enum SyncState
 /// <param name="StaleSince">When it stopped being current, for <see cref="SyncState.Stale"/> and <see cref="SyncState.Unavailable"/>.</param>
 /// <param name="LastError">The last error, in one sentence without secrets.</param>
 /// <param name="Count">How many objects of the kind are held.</param>
-public sealed record KindHealth(ResourceKind Kind, SyncState State, DateTimeOffset? StaleSince, string? LastError, int Count);
+/// <param name="NextRetryAt">When a stale or unavailable kind is tried again, so views can count down; otherwise <c>null</c>.</param>
+public sealed record KindHealth(ResourceKind Kind, SyncState State, DateTimeOffset? StaleSince, string? LastError, int Count, DateTimeOffset? NextRetryAt = null);
 
 /// <summary>The health of the whole feed.</summary>
 /// <param name="Kinds">Per kind, in <see cref="ResourceKind"/> order.</param>
@@ -60,6 +61,9 @@ public sealed record FeedHealth(EquatableArray<KindHealth> Kinds)
 {
     /// <summary>Whether every kind has completed its initial list (unavailable kinds count as done).</summary>
     public bool IsSynced => Kinds.All(static k => k.State is SyncState.Synced or SyncState.Unavailable);
+
+    /// <summary>The earliest next retry of a stale kind, or <c>null</c> when none is scheduled.</summary>
+    public DateTimeOffset? NextRetryAt => Kinds.Where(static k => k.State == SyncState.Stale).Min(static k => k.NextRetryAt);
 
     /// <summary>The earliest time a kind went stale, or <c>null</c> when all are current.</summary>
     public DateTimeOffset? StaleSince => Kinds.Where(static k => k.State == SyncState.Stale).Min(static k => k.StaleSince);

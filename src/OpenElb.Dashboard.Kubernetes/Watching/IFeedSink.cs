@@ -11,6 +11,6 @@ internal interface IFeedSink
     /// <summary>Records changes (possibly none: a sync or recovery); call while holding <see cref="Gate"/>.</summary>
     void Changed(IReadOnlyList<ClusterChange> changes);
 
-    /// <summary>Records a failure or unavailability of a watcher.</summary>
-    void ReportHealth(KindWatcher watcher, SyncState state, string error);
+    /// <summary>Records a failure or unavailability of a watcher, and when it is tried again.</summary>
+    void ReportHealth(KindWatcher watcher, SyncState state, string error, TimeSpan retryIn);
 }

@@ -37,9 +37,11 @@ internal abstract class KindWatcher(ResourceKind kind)
 
     public string? LastError { get; set; }
 
+    public DateTimeOffset? NextRetryAt { get; set; }
+
     public abstract int Count { get; }
 
-    public KindHealth Health => new(Kind, State, StaleSince, LastError, Count);
+    public KindHealth Health => new(Kind, State, StaleSince, LastError, Count, NextRetryAt);
 
     /// <summary>Runs list + watch until cancelled; never throws except on cancellation.</summary>
     public abstract Task RunAsync(CancellationToken cancellationToken);
@@ -132,10 +134,11 @@ internal sealed class KindWatcher<TObject, TRecord> : KindWatcher
             {
                 failures++;
                 var unavailable = resourceVersion is null && IsNotFound(e);
-                _sink.ReportHealth(this, unavailable ? SyncState.Unavailable : SyncState.Stale, Describe(e, unavailable));
+                var delay = unavailable ? _options.UnavailableRetry : Backoff(failures);
+                _sink.ReportHealth(this, unavailable ? SyncState.Unavailable : SyncState.Stale, Describe(e, unavailable), delay);
                 try
                 {
-                    await Task.Delay(unavailable ? _options.UnavailableRetry : Backoff(failures), _time, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -189,6 +192,7 @@ internal sealed class KindWatcher<TObject, TRecord> : KindWatcher
             }
             State = SyncState.Synced;
             StaleSince = null;
+            NextRetryAt = null;
             LastError = TakeMapError();
             // Report even when nothing changed: the first list completes the kind's sync.
             _sink.Changed(changes);
@@ -210,6 +214,7 @@ internal sealed class KindWatcher<TObject, TRecord> : KindWatcher
                 {
                     State = SyncState.Synced;
                     StaleSince = null;
+                    NextRetryAt = null;
                     LastError = null;
                     _sink.Changed([]);
                 }
@@ -223,6 +228,7 @@ internal sealed class KindWatcher<TObject, TRecord> : KindWatcher
             var wasStale = State != SyncState.Synced;
             State = SyncState.Synced;
             StaleSince = null;
+            NextRetryAt = null;
             // A mapping error stays visible until the next list; recovering from a broken connection clears the
             // connection error.
             if (TakeMapError() is { } mapError)

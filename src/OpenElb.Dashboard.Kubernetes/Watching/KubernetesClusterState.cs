@@ -211,7 +211,7 @@ public sealed class KubernetesClusterState : IClusterState, IFeedSink, IAsyncDis
         _signal.Release();
     }
 
-    void IFeedSink.ReportHealth(KindWatcher watcher, SyncState state, string error)
+    void IFeedSink.ReportHealth(KindWatcher watcher, SyncState state, string error, TimeSpan retryIn)
     {
         lock (_gate)
         {
@@ -221,6 +221,7 @@ public sealed class KubernetesClusterState : IClusterState, IFeedSink, IAsyncDis
             }
             watcher.State = state;
             watcher.LastError = error;
+            watcher.NextRetryAt = _time.GetUtcNow() + retryIn;
             _dirty = true;
         }
         _signal.Release();

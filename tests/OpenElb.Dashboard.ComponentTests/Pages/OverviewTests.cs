@@ -104,7 +104,7 @@ public sealed class OverviewTests : DashboardTestContext
     {
         Publish(ThreeRouters());
         var cut = Render<Overview>();
-        var views = Services.GetService<Model.LiveViewService>()!;
+        var views = Services.GetService<OpenElb.Dashboard.Model.LiveViewService>()!;
         cut.WaitForAssertion(() => Assert.Equal(1, views.SubscriberCount));
 
         await DisposeComponentsAsync();

@@ -59,6 +59,10 @@ public sealed class FeedFaultTests
 
         Assert.True(DateTimeOffset.UtcNow >= until, "the feed saw the changes while connections were refused");
         Assert.Contains(stale.Kinds, k => k.State == SyncState.Stale && k.LastError is not null);
+        // Views count down to the next attempt: a stale kind says when it is retried, a synced one does not.
+        Assert.All(stale.Kinds.Where(static k => k.State == SyncState.Stale), k => Assert.True(k.NextRetryAt > k.StaleSince));
+        Assert.NotNull(stale.NextRetryAt);
+        Assert.All(harness.Feed.Health.Kinds, static k => Assert.Null(k.NextRetryAt));
         await WaitForGroundTruthAsync(harness);
     }
 
