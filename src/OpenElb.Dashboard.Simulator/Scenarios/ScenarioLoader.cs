@@ -96,6 +96,12 @@ public static class ScenarioLoader
         foreach (var item in ordered)
         {
             var kind = ResourceCatalog.FindByKind(item.Manifest["apiVersion"]!.ToString(), item.Manifest["kind"]!.ToString())!;
+            // A pod that a scenario declares running has been running since the scenario started, as a kubelet would report.
+            if (kind == ResourceCatalog.Pods && item.Manifest["status"] is JsonObject podStatus
+                && podStatus["phase"]?.ToString() == "Running" && podStatus["startTime"] is null)
+            {
+                podStatus["startTime"] = store.Timestamp();
+            }
             try
             {
                 store.Create(kind, item.Manifest["metadata"]?["namespace"]?.ToString(), item.Manifest);

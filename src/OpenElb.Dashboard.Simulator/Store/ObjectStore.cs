@@ -413,7 +413,8 @@ public sealed class ObjectStore
         }
     }
 
-    private string Timestamp() =>
+    /// <summary>The store clock as an RFC 3339 timestamp (what the API server writes into metadata and status).</summary>
+    public string Timestamp() =>
         _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static string Rv(long value) => value.ToString(CultureInfo.InvariantCulture);

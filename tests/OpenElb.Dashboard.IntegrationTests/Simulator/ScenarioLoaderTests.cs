@@ -6,6 +6,24 @@ namespace OpenElb.Dashboard.IntegrationTests.Simulator;
 public sealed class ScenarioLoaderTests
 {
     [Fact]
+    public void Apply_RunningPodWithoutStartTime_StartedWhenTheScenarioStarted()
+    {
+        var time = new FixedTime(new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero));
+        var store = new ObjectStore(time: time);
+
+        ScenarioLoader.Apply(ScenarioLoader.Load("seed"), store);
+
+        var pods = store.List(ResourceCatalog.Pods, "openelb-system").Items;
+        Assert.NotEmpty(pods);
+        Assert.All(pods, static p => Assert.Equal("2026-11-30T08:00:00Z", p["status"]?["startTime"]?.ToString()));
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    [Fact]
     public void Load_Seed_SixNodesSixSpeakersOnePeer()
     {
         var store = new ObjectStore();
