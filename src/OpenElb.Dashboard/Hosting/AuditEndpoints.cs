@@ -60,7 +60,18 @@ public static class AuditEndpoints
             return refusal;
         }
         return TypedResults.Stream(
-            body => log.ExportJsonLinesAsync(query, body, request.HttpContext.RequestAborted),
+            async body =>
+            {
+                // The store serializes each entry with JsonSerializer.Serialize(Utf8JsonWriter), which flushes to the
+                // stream synchronously; Kestrel and the test server refuse synchronous writes. Buffer those and send
+                // them on the store's next asynchronous write or flush: one entry (plus a chunk) in memory at a time.
+                var buffered = new SyncWriteBufferingStream(body);
+                await using (buffered.ConfigureAwait(false))
+                {
+                    await log.ExportJsonLinesAsync(query, buffered, request.HttpContext.RequestAborted).ConfigureAwait(false);
+                    await buffered.FlushAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
+                }
+            },
             "application/jsonl; charset=utf-8",
             FileName(time, "jsonl"));
     }
@@ -91,5 +102,84 @@ public static class AuditEndpoints
         ArgumentNullException.ThrowIfNull(time);
         var now = time.GetUtcNow().UtcDateTime;
         return string.Create(CultureInfo.InvariantCulture, $"openelb-audit-{now:yyyyMMdd'T'HHmmss'Z'}.{extension}");
+    }
+}
+
+/// <summary>
+/// A write-only stream that takes synchronous writes into a buffer and passes everything on to the inner stream
+/// asynchronously (on an asynchronous write once the buffer holds a chunk, and on flush). Not thread-safe; does not
+/// own the inner stream.
+/// </summary>
+internal sealed class SyncWriteBufferingStream(Stream inner) : Stream
+{
+    private const int ChunkSize = 32 * 1024;
+    private readonly MemoryStream _buffer = new();
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Write(byte[] buffer, int offset, int count) => _buffer.Write(buffer, offset, count);
+
+    public override void Write(ReadOnlySpan<byte> buffer) => _buffer.Write(buffer);
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        _buffer.Write(buffer.Span);
+        if (_buffer.Length >= ChunkSize)
+        {
+            await DrainAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await DrainAsync(cancellationToken).ConfigureAwait(false);
+        await inner.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // Synchronous flushes (Utf8JsonWriter.Flush) only mark a point; the bytes go out on the next asynchronous call.
+    public override void Flush()
+    {
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await _buffer.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _buffer.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        if (_buffer.Length == 0)
+        {
+            return;
+        }
+        await inner.WriteAsync(_buffer.GetBuffer().AsMemory(0, (int)_buffer.Length), cancellationToken).ConfigureAwait(false);
+        _buffer.SetLength(0);
     }
 }

@@ -21,7 +21,8 @@ public sealed class AuditLogExportTests
         var services = new ServiceCollection().AddLogging().BuildServiceProvider();
         var context = new DefaultHttpContext { RequestServices = services };
         context.Request.QueryString = new QueryString(query);
-        var body = new MemoryStream();
+        // Like Kestrel's response body: synchronous writes are refused.
+        var body = new AsyncOnlyStream();
         context.Response.Body = body;
 
         var result = handler(context.Request, log, status ?? new AuditStatus(), store.Clock);
@@ -95,4 +96,43 @@ public sealed class AuditLogExportTests
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, status);
         Assert.Contains("disk full", body, StringComparison.Ordinal);
     }
+}
+
+/// <summary>A write-only stream that refuses synchronous writes and flushes, as ASP.NET Core response bodies do.</summary>
+internal sealed class AsyncOnlyStream : Stream
+{
+    private readonly MemoryStream _written = new();
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => _written.Length;
+
+    public override long Position { get => _written.Length; set => throw new NotSupportedException(); }
+
+    public byte[] ToArray() => _written.ToArray();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new InvalidOperationException("Synchronous operations are disallowed.");
+
+    public override void Flush() => throw new InvalidOperationException("Synchronous operations are disallowed.");
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        _written.Write(buffer.Span);
+        return ValueTask.CompletedTask;
+    }
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
 }
