@@ -13,7 +13,9 @@ namespace OpenElb.Dashboard.Model;
 public sealed record RouterNodeRow(string Name, bool NodeExists, bool NodeReady, SpeakerStatus Speaker, NodeSession Session)
 {
     /// <summary>The raw state the speaker reported, in words.</summary>
-    public string StateText => Session.Entry is { } entry ? Words.SessionState(entry.State) : "no status entry";
+    public string StateText => Session.Entry is not { } entry ? "no status entry"
+        : Stale ? "last reported " + Words.SessionState(entry.State)
+        : Words.SessionState(entry.State);
 
     /// <summary>Whether the entry is stale: present without a live speaker, so it does not count.</summary>
     public bool Stale => Session.Health == SessionHealth.Stale;

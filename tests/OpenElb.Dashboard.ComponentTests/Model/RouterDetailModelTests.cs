@@ -61,6 +61,7 @@ public sealed class RouterDetailModelTests
         Assert.Equal(["b1", "x1"], model.UnselectedEntries.Select(static r => r.Name));
         Assert.False(model.UnselectedEntries[0].Stale);
         Assert.True(model.UnselectedEntries[1].Stale);
+        Assert.Equal("last reported ESTABLISHED", model.UnselectedEntries[1].StateText);
     }
 
     [Fact]
