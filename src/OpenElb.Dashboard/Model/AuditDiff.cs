@@ -18,6 +18,12 @@ public enum AuditFieldChangeKind
 
     /// <summary>The same on both sides.</summary>
     Unchanged,
+
+    /// <summary>
+    /// Only one side was recorded (a pending entry, or a write that failed before the after-state was known), so
+    /// nothing can be said about the change; the recorded side is shown.
+    /// </summary>
+    NotRecorded,
 }
 
 /// <summary>One changed field of an audit entry. Immutable.</summary>
@@ -48,6 +54,7 @@ public static class AuditDiff
     {
         var beforeLeaves = Leaves(before);
         var afterLeaves = Leaves(after);
+        var oneSided = string.IsNullOrWhiteSpace(before) != string.IsNullOrWhiteSpace(after);
         var paths = new List<string[]>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in beforeLeaves.Keys.Concat(afterLeaves.Keys))
@@ -64,7 +71,7 @@ public static class AuditDiff
             var key = Join(path);
             beforeLeaves.TryGetValue(key, out var b);
             afterLeaves.TryGetValue(key, out var a);
-            var kind = (b, a) switch
+            var kind = oneSided ? AuditFieldChangeKind.NotRecorded : (b, a) switch
             {
                 (null, null) => AuditFieldChangeKind.Unchanged,
                 (null, _) => AuditFieldChangeKind.Added,

@@ -92,6 +92,11 @@ public static class AuditWords
                 : $"The chain is valid: {result.RecordsChecked} {(result.RecordsChecked == 1 ? "record" : "records")} checked, every hash matches and links to its predecessor.";
         }
         var reason = result.Reason ?? "no reason given";
+        // The store's reasons may name the entry themselves ("Entry 4: …"); say it once.
+        if (result.FirstBrokenEntryId is { } named && reason.StartsWith($"Entry {named}: ", StringComparison.Ordinal))
+        {
+            reason = reason[$"Entry {named}: ".Length..];
+        }
         return result.FirstBrokenEntryId is { } id
             ? $"The chain is broken at entry #{id}: {reason}"
             : $"The chain is broken after the last entry: {reason}";

@@ -52,6 +52,16 @@ public sealed class AuditDiffTests
         Assert.Equal(("(value)", "three speakers", "two speakers", AuditFieldChangeKind.Changed), (change.PathText, change.Before, change.After, change.Kind));
     }
 
+    // A write that failed records no after-state: its fields were not removed, their after-values are unknown.
+    [Fact]
+    public void Compute_AfterNotRecorded_NotRecordedNotRemoved()
+    {
+        var change = Assert.Single(AuditDiff.Compute("""{"labels":{"rack":"rack-c"}}""", null));
+
+        Assert.Equal(("rack-c", (string?)null, AuditFieldChangeKind.NotRecorded), (change.Before, change.After, change.Kind));
+        Assert.Equal(AuditFieldChangeKind.Added, Assert.Single(AuditDiff.Compute("{}", """{"rack":"a"}""")).Kind);
+    }
+
     [Fact]
     public void Compute_NothingRecorded_NoRows() => Assert.Empty(AuditDiff.Compute(null, " "));
 

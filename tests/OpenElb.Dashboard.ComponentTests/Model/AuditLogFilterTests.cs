@@ -116,4 +116,14 @@ public sealed class AuditLogFilterTests
         Assert.Equal(expected, text);
         Assert.Equal(name, AuditTarget.Parse(text)!.Name);
     }
+
+    [Fact]
+    public void Verification_ReasonNamingTheEntry_NamedOnce()
+    {
+        var text = AuditWords.Verification(new ChainVerification(false, 12, 4, "Entry 4: the begin record does not match its hash."));
+
+        Assert.Equal("The chain is broken at entry #4: the begin record does not match its hash.", text);
+        Assert.Equal("The chain is broken after the last entry: the chain head names sequence 9.",
+            AuditWords.Verification(new ChainVerification(false, 8, null, "the chain head names sequence 9.")));
+    }
 }

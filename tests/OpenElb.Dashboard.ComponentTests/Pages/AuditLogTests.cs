@@ -181,6 +181,7 @@ public sealed class AuditLogTests : DashboardTestContext, IAsyncLifetime
         cut.WaitForAssertion(() => Assert.Equal("broken", cut.Find("[data-verify]").GetAttribute("data-verify")));
         Assert.Contains($"entry #{tampered}", cut.Find("[data-verify]").TextContent, StringComparison.Ordinal);
         Assert.Equal($"audit/{tampered}", cut.Find("[data-broken-entry]").GetAttribute("href"));
+        Assert.Equal(tampered.ToString(System.Globalization.CultureInfo.InvariantCulture), cut.Find("[data-broken-row]").Closest("tr")!.GetAttribute("data-entry"));
     }
 
     [Fact]
@@ -276,6 +277,22 @@ public sealed class AuditLogTests : DashboardTestContext, IAsyncLifetime
         Assert.Contains("did not make this change", cut.Find("[data-block=request]").TextContent, StringComparison.Ordinal);
         Assert.Equal("removed", cut.Find("[data-field='labels › openelb-speaker']").GetAttribute("data-change"));
     }
+
+    [Fact]
+    public async Task Entry_ConflictWithoutAfterState_SaysNotRecordedNotRemoved()
+    {
+        Clock().Advance(TimeSpan.FromMinutes(1));
+        var id = await Log.BeginAsync(AuditTestStore.Pending("tom", "worker-b2", AuditAction.LabelNodes, null, 1), TestContext.Current.CancellationToken).WaitAsync(s_timeout, TestContext.Current.CancellationToken);
+        await Log.CompleteAsync(id, new AuditCompletion(AuditOutcome.Conflict, 409, "the object has been modified"), TestContext.Current.CancellationToken).WaitAsync(s_timeout, TestContext.Current.CancellationToken);
+
+        var cut = Render<AuditLogEntry>(p => p.Add(c => c.Id, id));
+
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-diff=table]")));
+        var rack = cut.Find("[data-field='labels › openelb.kubesphere.io/rack']");
+        Assert.Equal(("not recorded", "(not recorded)"), (rack.GetAttribute("data-change"), rack.QuerySelector(".audit-after")!.TextContent.Trim()));
+    }
+
+    private AuditTestClock Clock() => _store.Clock;
 
     [Fact]
     public void Entry_Unknown_NotFound()

@@ -38,6 +38,8 @@ public partial class AuditLog : IDisposable
 
     private string ZoneLabel => _zone.Label(Time.GetUtcNow());
 
+    private long? BrokenEntryId => _model.Verification?.FirstBrokenEntryId;
+
     protected override async Task OnInitializedAsync()
     {
         _model = new AuditLogModel(Log);

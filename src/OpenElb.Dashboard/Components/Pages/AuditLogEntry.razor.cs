@@ -67,8 +67,13 @@ public partial class AuditLogEntry : IDisposable
         AuditFieldChangeKind.Added => "added",
         AuditFieldChangeKind.Removed => "removed",
         AuditFieldChangeKind.Changed => "changed",
+        AuditFieldChangeKind.NotRecorded => "not recorded",
         _ => "unchanged",
     };
+
+    // "(absent)" only when that side was recorded without the field; a side that was never recorded says so.
+    private static string Missing(AuditFieldChange change, string? side)
+        => change.Kind == AuditFieldChangeKind.NotRecorded && string.IsNullOrWhiteSpace(side) ? "(not recorded)" : "(absent)";
 
     public void Dispose()
     {
