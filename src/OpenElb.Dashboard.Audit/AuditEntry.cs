@@ -106,7 +106,11 @@ public sealed class AuditEntry
     /// <summary>The resourceVersion after the write.</summary>
     public string? ResourceVersionAfter { get; set; }
 
-    /// <summary>After-values of the changed fields only (JSON).</summary>
+    /// <summary>
+    /// After-values of the changed fields only: a JSON object from field path (as <c>ObservedChangeDetector</c> names them,
+    /// e.g. <c>metadata.labels[openelb-speaker]</c>, <c>spec.taints</c>) to the rendered value, or null when absent. Start-up
+    /// reconciliation compares it with the cluster.
+    /// </summary>
     public string? AfterState { get; set; }
 
     /// <summary>Observed impact once the change settled (JSON or text).</summary>

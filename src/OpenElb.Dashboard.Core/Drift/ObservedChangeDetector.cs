@@ -88,6 +88,56 @@ public static class ObservedChangeDetector
         return changes;
     }
 
+    /// <summary>
+    /// Reads the current value of a field as <see cref="Detect"/> renders it (<c>null</c> = absent), so a recorded
+    /// after-state can be compared with a snapshot. Returns false when the target does not exist or the path is not one
+    /// <see cref="Detect"/> produces.
+    /// </summary>
+    public static bool TryReadField(ClusterSnapshot snapshot, ObjectRef target, string path, out string? value)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(path);
+        value = null;
+        if (target.Kind == "Node")
+        {
+            if (snapshot.FindNode(target.Name) is not { } node)
+            {
+                return false;
+            }
+            if (path.StartsWith("metadata.labels[", StringComparison.Ordinal) && path.EndsWith(']'))
+            {
+                value = node.Labels.GetValueOrDefault(path["metadata.labels[".Length..^1]);
+                return true;
+            }
+            if (path == "spec.taints")
+            {
+                value = Render(node.Taints);
+                return true;
+            }
+            return false;
+        }
+        if (snapshot.Speaker is not { } speaker || !string.Equals(speaker.Name, target.Name, StringComparison.Ordinal)
+            || !string.Equals(speaker.Namespace, target.Namespace, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        switch (path)
+        {
+            case "spec.template.spec.nodeSelector":
+                value = Render(speaker.Placement.NodeSelector);
+                return true;
+            case "spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution":
+                value = Render(speaker.Placement.RequiredNodeAffinity);
+                return true;
+            case "spec.template.spec.tolerations":
+                value = Render(speaker.Placement.Tolerations);
+                return true;
+            default:
+                return false;
+        }
+    }
+
     /// <summary>Label keys that BgpPeer selectors or the speaker placement read: a change to any of them can move a speaker or a session.</summary>
     public static HashSet<string> RelevantLabelKeys(ClusterSnapshot snapshot)
     {

@@ -46,7 +46,7 @@ public sealed class DemoModeTests
         while (entry is null)
         {
             var page = await log.QueryAsync(new AuditQuery { TargetName = "worker-b3", Outcome = AuditOutcome.Observed }, timeout.Token);
-            entry = page.Items.FirstOrDefault();
+            entry = page.Items.Count > 0 ? page.Items[0] : null;
             if (entry is null)
             {
                 await Task.Delay(100, timeout.Token);

@@ -80,4 +80,45 @@ public class ObservedChangeDetectorTests
             [KnownLabels.Os, "openelb-speaker", KnownLabels.Rack],
             ObservedChangeDetector.RelevantLabelKeys(Cluster().Build()).Order(StringComparer.Ordinal));
     }
+
+    public static TheoryData<string> Mutations => ["label", "rack", "taint", "nodeSelector", "affinity", "tolerations"];
+
+    [Theory]
+    [MemberData(nameof(Mutations))]
+    public void TryReadField_EveryDetectedChange_ReadsBeforeAndAfterAsDetected(string mutation)
+    {
+        var before = Cluster().Build();
+        var placement = before.Speaker!.Placement;
+        var after = mutation switch
+        {
+            "label" => Cluster().Label("openelb-speaker", "true", "a2").Build(),
+            "rack" => Cluster().Label(KnownLabels.Rack, "b", "a1").Build(),
+            "taint" => Cluster().Taint(new Taint("k", "v", TaintEffect.NoExecute), "a2").Build(),
+            "nodeSelector" => before.With(speaker: before.Speaker with { Placement = placement with { NodeSelector = LabelSet.Of(("x", "y")) } }),
+            "affinity" => before.With(speaker: before.Speaker with
+            {
+                Placement = placement with { RequiredNodeAffinity = EquatableArray.Create(new NodeSelectorTerm(EquatableArray.Create(new NodeSelectorRequirement("z", SelectorOperators.Exists, [])), [])) },
+            }),
+            _ => before.With(speaker: before.Speaker with { Placement = placement with { Tolerations = [] } }),
+        };
+
+        var change = Assert.Single(ObservedChangeDetector.Detect(before, after));
+
+        Assert.True(ObservedChangeDetector.TryReadField(before, change.Target, change.Path, out var was));
+        Assert.True(ObservedChangeDetector.TryReadField(after, change.Target, change.Path, out var now));
+        Assert.Equal(change.Before, was);
+        Assert.Equal(change.After, now);
+    }
+
+    [Fact]
+    public void TryReadField_MissingTargetOrUnknownPath_False()
+    {
+        var snapshot = Cluster().Build();
+
+        Assert.False(ObservedChangeDetector.TryReadField(snapshot, new ObjectRef("Node", null, "gone"), "spec.taints", out _));
+        Assert.False(ObservedChangeDetector.TryReadField(snapshot, new ObjectRef("Node", null, "a1"), "spec.unschedulable", out _));
+        Assert.False(ObservedChangeDetector.TryReadField(snapshot, new ObjectRef("DaemonSet", "other", "openelb-speaker"), "spec.template.spec.tolerations", out _));
+        Assert.True(ObservedChangeDetector.TryReadField(snapshot, new ObjectRef("Node", null, "a1"), "metadata.labels[absent]", out var absent));
+        Assert.Null(absent);
+    }
 }
