@@ -43,6 +43,7 @@ public static class DashboardHostingExtensions
         services.AddAuditLog(options => builder.Configuration.GetSection(AuditOptions.SectionName).Bind(options));
         services.TryAddSingleton<AuditStatus>();
         services.AddHostedService<AuditStartup>();
+        services.AddHostedService<AuditReconcileService>();
         // Speaker-relevant changes made outside the dashboard (kubectl, GitOps, Helm) become observed audit entries.
         services.AddKubernetesFieldManagerLookup();
         services.AddObservedChangeRecording();
