@@ -43,7 +43,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseAddress = new Uri(addresses.Single());
         Cluster.Simulator!.WriteKubeconfig(Kubeconfig);
-        await WaitForSyncAsync(_app.Services.GetRequiredService<IClusterState>());
+        using (var timeout = new CancellationTokenSource(Timeout))
+        {
+            if (!await _app.Services.GetRequiredService<IClusterState>().WaitForSyncAsync(timeout.Token))
+            {
+                throw new InvalidOperationException("The dashboard's feed did not sync with its simulator.");
+            }
+        }
 
         var chromium = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
         if (!File.Exists(chromium))
@@ -98,23 +104,6 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
         catch (IOException)
         {
-        }
-    }
-
-    private static async Task WaitForSyncAsync(IClusterState state)
-    {
-        using var timeout = new CancellationTokenSource(Timeout);
-        var subscription = state.Subscribe(timeout.Token);
-        if (subscription.Initial.Health.IsSynced)
-        {
-            return;
-        }
-        await foreach (var update in subscription.Updates)
-        {
-            if (update.Health.IsSynced)
-            {
-                return;
-            }
         }
     }
 

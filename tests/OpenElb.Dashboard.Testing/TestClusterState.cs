@@ -95,7 +95,17 @@ public sealed class TestClusterState : IClusterState
             initial = _current;
             _subscribers.Add(channel);
         }
+        // Cancelling removes the subscription even when its stream is never read (the reader's finally never runs then).
+        cancellationToken.Register(() => Remove(channel));
         return new ClusterSubscription(initial, ReadAsync(channel, cancellationToken));
+    }
+
+    private void Remove(Channel<ClusterUpdate> channel)
+    {
+        lock (_gate)
+        {
+            _subscribers.Remove(channel);
+        }
     }
 
     private async IAsyncEnumerable<ClusterUpdate> ReadAsync(Channel<ClusterUpdate> channel, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -109,10 +119,7 @@ public sealed class TestClusterState : IClusterState
         }
         finally
         {
-            lock (_gate)
-            {
-                _subscribers.Remove(channel);
-            }
+            Remove(channel);
         }
     }
 }

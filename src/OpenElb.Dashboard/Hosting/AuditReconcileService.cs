@@ -32,8 +32,11 @@ internal sealed partial class AuditReconcileService(
         var cluster = services.GetRequiredService<IClusterState>();
         try
         {
-            if (!await WaitForSyncAsync(cluster, stoppingToken).ConfigureAwait(false))
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            timeout.CancelAfter(SyncTimeout);
+            if (!await cluster.WaitForSyncAsync(timeout.Token).ConfigureAwait(false))
             {
+                stoppingToken.ThrowIfCancellationRequested();
                 LogNotSynced(logger);
                 return;
             }
@@ -54,31 +57,6 @@ internal sealed partial class AuditReconcileService(
         {
             LogFailed(logger, ex.Message);
         }
-    }
-
-    private static async Task<bool> WaitForSyncAsync(IClusterState cluster, CancellationToken stoppingToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        timeout.CancelAfter(SyncTimeout);
-        var subscription = cluster.Subscribe(timeout.Token);
-        if (subscription.Initial.Health.IsSynced)
-        {
-            return true;
-        }
-        try
-        {
-            await foreach (var update in subscription.Updates.ConfigureAwait(false))
-            {
-                if (update.Health.IsSynced)
-                {
-                    return true;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-        {
-        }
-        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Audit reconciliation: {Succeeded} pending entries settled as succeeded, {Abandoned} as abandoned.")]

@@ -85,7 +85,17 @@ public sealed partial class LiveViewService : IAsyncDisposable
             initial = _current;
             _subscribers.Add(channel);
         }
+        // Cancelling removes the subscription even when its stream is never read (the reader's finally never runs then).
+        cancellationToken.Register(() => Remove(channel));
         return new ViewSubscription(initial, ReadAsync(channel, cancellationToken));
+    }
+
+    private void Remove(Channel<DashboardView> channel)
+    {
+        lock (_gate)
+        {
+            _subscribers.Remove(channel);
+        }
     }
 
     private async IAsyncEnumerable<DashboardView> ReadAsync(Channel<DashboardView> channel, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -102,10 +112,7 @@ public sealed partial class LiveViewService : IAsyncDisposable
         }
         finally
         {
-            lock (_gate)
-            {
-                _subscribers.Remove(channel);
-            }
+            Remove(channel);
         }
     }
 

@@ -40,19 +40,7 @@ internal sealed class DashboardFactory(IReadOnlyDictionary<string, string?> sett
     {
         _ = Server; // starts the host
         using var timeout = new CancellationTokenSource(TestTimeouts.Default);
-        var state = Services.GetRequiredService<IClusterState>();
-        var subscription = state.Subscribe(timeout.Token);
-        if (subscription.Initial.Health.IsSynced)
-        {
-            return;
-        }
-        await foreach (var update in subscription.Updates)
-        {
-            if (update.Health.IsSynced)
-            {
-                return;
-            }
-        }
+        Assert.True(await Services.GetRequiredService<IClusterState>().WaitForSyncAsync(timeout.Token), "the app's feed did not sync");
     }
 
     public override async ValueTask DisposeAsync()
