@@ -17,7 +17,7 @@ namespace OpenElb.Dashboard.Benchmarks;
 /// </remarks>
 internal static class AuditAppendBenchmark
 {
-    public static async Task<int> RunAsync(int pairs, int runs, int warmup = 1000)
+    public static async Task<int> RunAsync(int pairs, int runs, int warmup = 1000, int writers = 1)
     {
         var directory = Path.Combine(Path.GetTempPath(), "openelb-audit-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -38,17 +38,18 @@ internal static class AuditAppendBenchmark
             for (var run = 1; run <= runs; run++)
             {
                 var watch = Stopwatch.StartNew();
-                await AppendAsync(log, pairs);
+                // Each writer runs its pairs one after another (a wizard run); writers run at once (several admins).
+                await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(() => AppendAsync(log, pairs / writers))));
                 var elapsed = watch.Elapsed;
-                var rate = pairs / elapsed.TotalSeconds;
+                var rate = pairs / writers * writers / elapsed.TotalSeconds;
                 rates.Add(rate);
                 floors.Add(BareSqlitePairsPerSecond(floorPath, pairs));
                 disks.Add(FsyncPairsPerSecond(Path.Combine(directory, "fsync.bin"), pairs));
-                Console.WriteLine($"run {run}: {pairs} begin+complete pairs in {elapsed.TotalMilliseconds:F0} ms = {rate:F0} pairs/s; "
+                Console.WriteLine($"run {run}: {pairs / writers * writers} begin+complete pairs by {writers} writer(s) in {elapsed.TotalMilliseconds:F0} ms = {rate:F0} pairs/s; "
                     + $"bare SQLite {floors[^1]:F0} pairs/s; write+fsync {disks[^1]:F0} pairs/s");
             }
 
-            Console.WriteLine($"audit append: {Summary(rates)} pairs/s over {runs} runs");
+            Console.WriteLine($"audit append, {writers} writer(s): {Summary(rates)} pairs/s over {runs} runs");
             Console.WriteLine($"bare SQLite insert+commit, WAL, synchronous=FULL, 2 commits per pair: {Summary(floors)} pairs/s");
             Console.WriteLine($"4 KiB write + fsync, 2 per pair: {Summary(disks)} pairs/s");
             Console.WriteLine($"synchronous: {Scalar(Path.Combine(directory, "audit.db"), "PRAGMA synchronous;")} on a new connection (2 = FULL)");

@@ -12,40 +12,164 @@ public sealed partial class SqliteAuditLog
     // next append opens a fresh one).
     private AppendSession? _session;
 
-    // One append = one IMMEDIATE transaction on the append connection: the write lock is taken before the chain head is
-    // read, so two writers (threads or processes) can never link to the same head. The head row is written in the same
-    // transaction when the append moved it.
+    // Appends waiting for the next group commit (see AppendAsync).
+    private readonly System.Collections.Concurrent.ConcurrentQueue<QueuedAppend> _appendQueue = new();
+
+    // Group commit. Each append is queued; whoever holds the append lock commits every queued append in ONE IMMEDIATE
+    // transaction (one fsync for all of them), each inside its own savepoint so that one failing append fails alone.
+    // Every caller returns only after the transaction holding its record has committed, so the write-ahead contract
+    // holds: a pending entry is on disk before BeginAsync returns. The write lock is taken before the chain head is
+    // read, so two writers (threads or processes) never link to the same head; the head row is written in the same
+    // transaction. One sequential caller sees one transaction per append, as before; concurrent callers share fsyncs.
     private async Task<T> AppendAsync<T>(
         Func<AppendSession, DateTime, CancellationToken, Task<T>> append, CancellationToken cancellationToken)
     {
-        await _appendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var item = new QueuedAppend(async (session, now, ct) => await append(session, now, ct).ConfigureAwait(false), cancellationToken);
+        _appendQueue.Enqueue(item);
         try
         {
-            var session = _session ??= await OpenSessionAsync(cancellationToken).ConfigureAwait(false);
-            try
+            await _appendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (item.TryCancel())
+        {
+            // Not yet taken by a group: it never will be.
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            // Another caller's group already took this append: its result is what happened.
+            return (T)(await item.Result.ConfigureAwait(false))!;
+        }
+        try
+        {
+            if (!item.Result.IsCompleted)
             {
-                var transaction = session.Connection.BeginTransaction(deferred: false);
-                await using var transactionScope = transaction.ConfigureAwait(false);
-                session.Enlist(transaction);
-                await session.ReadHeadAsync(cancellationToken).ConfigureAwait(false);
-                // Stamped under the lock, so requested times are monotonic in id order (given a monotonic clock).
-                var now = _timeProvider.GetUtcNow().UtcDateTime;
-                var result = await append(session, now, cancellationToken).ConfigureAwait(false);
-                await session.WriteHeadAsync(cancellationToken).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return result;
-            }
-            catch
-            {
-                // The connection may be in any state (busy, interrupted, corrupt file): start over next time.
-                _session = null;
-                session.Dispose();
-                throw;
+                await CommitGroupAsync().ConfigureAwait(false);
             }
         }
         finally
         {
             _appendLock.Release();
+        }
+        return (T)(await item.Result.ConfigureAwait(false))!;
+    }
+
+    // Under the append lock: takes every queued append and commits them together.
+    private async Task CommitGroupAsync()
+    {
+        var group = new List<QueuedAppend>();
+        while (_appendQueue.TryDequeue(out var queued))
+        {
+            if (queued.TryTake())
+            {
+                group.Add(queued);
+            }
+        }
+        if (group.Count == 0)
+        {
+            return;
+        }
+        var results = new object?[group.Count];
+        var failures = new Exception?[group.Count];
+        var session = _session;
+        try
+        {
+            session = _session ??= await OpenSessionAsync(CancellationToken.None).ConfigureAwait(false);
+            var transaction = session.Connection.BeginTransaction(deferred: false);
+            await using var transactionScope = transaction.ConfigureAwait(false);
+            session.Enlist(transaction);
+            await session.ReadHeadAsync(CancellationToken.None).ConfigureAwait(false);
+            for (var i = 0; i < group.Count; i++)
+            {
+                var item = group[i];
+                if (item.CancellationToken.IsCancellationRequested)
+                {
+                    failures[i] = new OperationCanceledException(item.CancellationToken);
+                    continue;
+                }
+                if (group.Count == 1)
+                {
+                    // Alone in its group: a failure rolls back the whole transaction (below), no savepoint needed.
+                    results[i] = await item.Append(session, _timeProvider.GetUtcNow().UtcDateTime, item.CancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                var head = session.Head;
+                var savepoint = "a" + i.ToString(CultureInfo.InvariantCulture);
+                await transaction.SaveAsync(savepoint).ConfigureAwait(false);
+                try
+                {
+                    // Stamped under the lock, so requested times are monotonic in id order (given a monotonic clock).
+                    var now = _timeProvider.GetUtcNow().UtcDateTime;
+                    results[i] = await item.Append(session, now, item.CancellationToken).ConfigureAwait(false);
+                    await transaction.ReleaseAsync(savepoint).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not SqliteException { SqliteErrorCode: 10 or 11 or 13 })
+                {
+                    // This append's own failure (e.g. completing an entry twice): undo it alone, keep the others.
+                    await transaction.RollbackAsync(savepoint).ConfigureAwait(false);
+                    await transaction.ReleaseAsync(savepoint).ConfigureAwait(false);
+                    session.RestoreHead(head);
+                    failures[i] = ex;
+                }
+            }
+            await session.WriteHeadAsync(CancellationToken.None).ConfigureAwait(false);
+            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Handed to every caller of the group, each of which rethrows it.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            // Nothing of the group was committed. The connection may be in any state (busy, I/O error, corrupt file):
+            // start over next time.
+            _session = null;
+            session?.Dispose();
+            foreach (var item in group)
+            {
+                item.Fail(ex);
+            }
+            return;
+        }
+        for (var i = 0; i < group.Count; i++)
+        {
+            if (failures[i] is { } failure)
+            {
+                group[i].Fail(failure);
+            }
+            else
+            {
+                group[i].Succeed(results[i]);
+            }
+        }
+    }
+
+    private sealed class QueuedAppend(Func<AppendSession, DateTime, CancellationToken, Task<object?>> append, CancellationToken cancellationToken)
+    {
+        private const int Queued = 0, Taken = 1, Cancelled = 2;
+        private readonly TaskCompletionSource<object?> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _state;
+
+        public Func<AppendSession, DateTime, CancellationToken, Task<object?>> Append { get; } = append;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public Task<object?> Result => _result.Task;
+
+        public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Queued) == Queued;
+
+        public bool TryCancel() => Interlocked.CompareExchange(ref _state, Cancelled, Queued) == Queued;
+
+        public void Succeed(object? value) => _result.TrySetResult(value);
+
+        public void Fail(Exception exception)
+        {
+            if (exception is OperationCanceledException cancelled)
+            {
+                _result.TrySetCanceled(cancelled.CancellationToken);
+            }
+            else
+            {
+                _result.TrySetException(exception);
+            }
         }
     }
 
@@ -210,6 +334,9 @@ public sealed partial class SqliteAuditLog
 
         /// <summary>The chain head inside the current transaction; moved by each record appended.</summary>
         public ChainHead Head { get; private set; }
+
+        /// <summary>Puts the head back after an append was rolled back to its savepoint.</summary>
+        public void RestoreHead(ChainHead head) => Head = head;
 
         /// <summary>The current append transaction.</summary>
         public SqliteTransaction? Transaction { get; private set; }
