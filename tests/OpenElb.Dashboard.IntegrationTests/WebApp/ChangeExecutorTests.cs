@@ -109,6 +109,38 @@ public sealed class ChangeExecutorTests
     }
 
     [Fact]
+    public async Task Apply_AuditStoreUnavailableSinceStartup_RefusedAndNothingWritten()
+    {
+        var blocker = Path.Combine(Path.GetTempPath(), "openelb-not-a-directory-" + Guid.NewGuid().ToString("N"));
+        await File.WriteAllTextAsync(blocker, "a file where the audit directory should be", TestContext.Current.CancellationToken);
+        try
+        {
+            await using var app = new DashboardFactory(new Dictionary<string, string?>
+            {
+                ["Cluster:Mode"] = "Demo",
+                ["Audit:DatabasePath"] = Path.Combine(blocker, "audit.db"),
+            });
+            await app.WaitForSyncAsync();
+            var kubeconfig = WriteKubeconfig(app);
+            using var scope = app.Services.CreateScope();
+            var executor = scope.ServiceProvider.GetRequiredService<ChangeExecutor>();
+            var ct = TestContext.Current.CancellationToken;
+            var preview = await executor.PreviewAsync(SetNodeLabels.Add(SpeakerLabel, "true", "worker-c2"), ct).WaitAsync(TestTimeouts.Default, ct);
+
+            var result = await executor.ApplyAsync(preview, null, ct).WaitAsync(TestTimeouts.Default, ct);
+
+            Assert.Equal(ApplyStatus.Refused, result.Status);
+            Assert.Contains("audit log is unavailable", result.Message, StringComparison.Ordinal);
+            Assert.Empty(result.Steps);
+            Assert.Equal("", await LabelAsync(kubeconfig, "worker-c2"));
+        }
+        finally
+        {
+            File.Delete(blocker);
+        }
+    }
+
+    [Fact]
     public async Task Apply_NodeChangedWithKubectlAfterPreviewAndSeen_RefusedForRePreview()
     {
         await using var app = DashboardFactory.Demo();
