@@ -70,6 +70,18 @@ public sealed class LabelNodesForm
         }
     }
 
+    /// <summary>
+    /// The nodes the preview lists: every node a patch targets, plus any other node whose speaker or router membership
+    /// changes (nodes that stay without a speaker and are not touched are left out).
+    /// </summary>
+    public static IEnumerable<NodePlan> ShownNodes(ChangePreview preview)
+    {
+        ArgumentNullException.ThrowIfNull(preview);
+        var targets = preview.Patches.Where(static p => p.Target.Kind == "Node").Select(static p => p.Target.Name).ToHashSet(StringComparer.Ordinal);
+        return preview.Plan.Nodes.Where(n =>
+            targets.Contains(n.NodeName) || n.Outcome != SpeakerOutcome.StaysWithout || !n.RoutersBefore.Equals(n.RoutersAfter));
+    }
+
     /// <summary>The words for a node's speaker outcome.</summary>
     public static string OutcomeLabel(SpeakerOutcome outcome) => outcome switch
     {

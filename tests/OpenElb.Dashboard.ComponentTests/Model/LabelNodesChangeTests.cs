@@ -123,6 +123,15 @@ public sealed class LabelNodesChangeTests
     public void RequiresConfirmation_AddingASpeaker_False() =>
         Assert.False(Preview(Cluster(), SetNodeLabels.Add("openelb-speaker", "true", "n1")).RequiresConfirmation);
 
+    [Fact]
+    public void ShownNodes_HarmlessLabel_TargetsAndSpeakerNodesButNotUntouchedNodesWithout()
+    {
+        var preview = Preview(Cluster(), SetNodeLabels.Add("example.com/team", "x", "n1"));
+
+        Assert.Equal(["a1", "a2", "n1"], LabelNodesForm.ShownNodes(preview).Select(static n => n.NodeName));
+        Assert.Equal(SpeakerOutcome.StaysWithout, LabelNodesForm.ShownNodes(preview).Single(static n => n.NodeName == "n1").Outcome);
+    }
+
     [Theory]
     [InlineData(WriteOutcome.Succeeded, AuditOutcome.Succeeded, true)]
     [InlineData(WriteOutcome.Conflict, AuditOutcome.Conflict, false)]
