@@ -7,6 +7,7 @@ using OpenElb.Dashboard.ComponentTests.Shared;
 using OpenElb.Dashboard.Components.Wizards;
 using OpenElb.Dashboard.Configuration;
 using OpenElb.Dashboard.Core.Abstractions;
+using OpenElb.Dashboard.Core.Changes;
 using OpenElb.Dashboard.Core.Validation;
 using OpenElb.Dashboard.Hosting;
 using OpenElb.Dashboard.Kubernetes;
@@ -131,5 +132,40 @@ public sealed class LabelNodesWizardTests : DashboardTestContext, IAsyncLifetime
         {
             await Task.Delay(20, timeout.Token);
         }
+    }
+
+    [Fact]
+    public async Task Apply_NodeChangedSincePreview_RefusedWithRePreviewThatWorks()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var cut = Open("worker-c3");
+        cut.Find("#label-key").Input("example.com/team");
+        cut.Find("#label-value").Input("blue");
+        cut.Find("[data-action=preview]").Click();
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-dry-run=succeeded]")));
+
+        // Someone else changes the node; wait until the dashboard's shared view has seen it.
+        var other = new PlannedPatch(0, new ObjectRef("Node", null, "worker-c3"), PatchKind.MergePatch, """{"metadata":{"labels":{"someone":"else"}}}""", null, "someone else");
+        Assert.True((await _host.Session!.Writer.WriteAsync(other, dryRun: false, ct).WaitAsync(s_timeout, ct)).Succeeded);
+        var views = Services.GetRequiredService<LiveViewService>();
+        using (var timeout = new CancellationTokenSource(s_timeout))
+        {
+            while (views.Current.Snapshot.FindNode("worker-c3")?.Labels.ContainsKey("someone") != true)
+            {
+                await Task.Delay(20, timeout.Token);
+            }
+        }
+        cut.Find("[data-action=apply]").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal("refused", cut.Find("[data-section=result]").GetAttribute("data-status")));
+        Assert.Contains("node worker-c3 changed", cut.Find("[data-banner=result]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("re-preview", cut.Find("[data-banner=result]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll("[data-link=audit]"));
+        Assert.True(Disabled(cut, "apply"));
+
+        cut.Find("[data-action=re-preview]").Click();
+
+        cut.WaitForAssertion(() => Assert.False(Disabled(cut, "apply")));
+        Assert.Empty(cut.FindAll("[data-section=result]"));
     }
 }
