@@ -35,6 +35,12 @@ public sealed class ChangeExecutor(
     /// <summary>Whether an apply is in flight (the UI disables its buttons).</summary>
     public bool IsExecuting => Volatile.Read(ref _executing) != 0;
 
+    /// <summary>The steps of the running (or last) apply finished so far, in order.</summary>
+    public IReadOnlyList<StepResult> Progress { get; private set; } = [];
+
+    /// <summary>How many steps the running (or last) apply has.</summary>
+    public int ProgressTotal { get; private set; }
+
     /// <summary>Raised when <see cref="IsExecuting"/> changes or a step finishes (on the thread that ran it).</summary>
     public event Action? Changed;
 
@@ -111,6 +117,8 @@ public sealed class ChangeExecutor(
         {
             return ApplyResult.Refused(correlation, "Another change is being applied; wait for it to finish.");
         }
+        Progress = [];
+        ProgressTotal = preview.Patches.Count;
         Changed?.Invoke();
         try
         {
@@ -160,6 +168,7 @@ public sealed class ChangeExecutor(
                 failure = message;
             }
             steps.Add(new StepResult(i + 1, patch, id, result.Outcome, result.HttpStatus, message, result.AuditId, result.ResourceVersionAfter));
+            Progress = steps.ToArray();
             Changed?.Invoke();
             if (!result.Succeeded)
             {

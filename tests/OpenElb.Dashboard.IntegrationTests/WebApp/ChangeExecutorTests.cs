@@ -33,10 +33,15 @@ public sealed class ChangeExecutorTests
         // The dry run changed nothing.
         Assert.Equal("", await LabelAsync(kubeconfig, "worker-c2"));
 
+        var seen = new List<(bool Executing, int Done)>();
+        executor.Changed += () => seen.Add((executor.IsExecuting, executor.Progress.Count));
+
         var result = await executor.ApplyAsync(preview, confirmation: null, ct).WaitAsync(TestTimeouts.Default, ct);
 
         Assert.Equal(ApplyStatus.Succeeded, result.Status);
         Assert.False(executor.IsExecuting);
+        Assert.Equal([(true, 0), (true, 1), (true, 2), (false, 2)], seen);
+        Assert.Equal(2, executor.ProgressTotal);
         Assert.Equal("true", await LabelAsync(kubeconfig, "worker-b3"));
         Assert.Equal("true", await LabelAsync(kubeconfig, "worker-c2"));
 
