@@ -83,6 +83,28 @@ public sealed class ChangeExecutorTests
     }
 
     [Fact]
+    public async Task Apply_RedundancyDropWithoutTheTypedWord_RefusedAndNodeKeepsItsLabel()
+    {
+        await using var app = DashboardFactory.Demo();
+        await app.WaitForSyncAsync();
+        var kubeconfig = WriteKubeconfig(app);
+        using var scope = app.Services.CreateScope();
+        var executor = scope.ServiceProvider.GetRequiredService<ChangeExecutor>();
+        var ct = TestContext.Current.CancellationToken;
+        var preview = await executor.PreviewAsync(SetNodeLabels.Delete(SpeakerLabel, "worker-a1"), ct).WaitAsync(TestTimeouts.Default, ct);
+        Assert.True(preview.RequiresConfirmation);
+
+        var wrong = await executor.ApplyAsync(preview, "yes", ct).WaitAsync(TestTimeouts.Default, ct);
+
+        Assert.Equal(ApplyStatus.Refused, wrong.Status);
+        Assert.Contains(ChangePreview.DefaultConfirmationWord, wrong.Message, StringComparison.Ordinal);
+        Assert.Equal("true", await LabelAsync(kubeconfig, "worker-a1"));
+        var confirmed = await executor.ApplyAsync(preview, ChangePreview.DefaultConfirmationWord, ct).WaitAsync(TestTimeouts.Default, ct);
+        Assert.Equal(ApplyStatus.Succeeded, confirmed.Status);
+        Assert.Equal("", await LabelAsync(kubeconfig, "worker-a1"));
+    }
+
+    [Fact]
     public async Task Apply_AuditStoreLocked_NothingWrittenAndStepNotBegun()
     {
         await using var app = new DashboardFactory(new Dictionary<string, string?>
