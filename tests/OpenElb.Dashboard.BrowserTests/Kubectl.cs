@@ -5,7 +5,7 @@ namespace OpenElb.Dashboard.BrowserTests;
 /// <summary>Runs the real kubectl against the dashboard's simulator: an independent client changing the cluster.</summary>
 internal static class Kubectl
 {
-    public static async Task RunAsync(string kubeconfig, params string[] args)
+    public static async Task<string> RunAsync(string kubeconfig, params string[] args)
     {
         var start = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in (string[])["--kubeconfig", kubeconfig, "--request-timeout=20s", "--cache-dir=" + Path.Combine(Path.GetDirectoryName(kubeconfig)!, "cache"), .. args])
@@ -28,5 +28,6 @@ internal static class Kubectl
         {
             throw new InvalidOperationException($"kubectl {string.Join(' ', args)} exited with {process.ExitCode}: {await stderr}{await stdout}");
         }
+        return await stdout;
     }
 }

@@ -39,6 +39,7 @@ public static class DashboardHostingExtensions
         services.AddHostedService(static sp => sp.GetRequiredService<ClusterHost>());
         services.TryAddSingleton(static sp => sp.GetRequiredService<ClusterHost>().State);
         services.TryAddSingleton<LiveViewService>();
+        services.TryAddScoped<ChangeExecutor>();
 
         services.AddAuditLog(options => builder.Configuration.GetSection(AuditOptions.SectionName).Bind(options));
         services.TryAddSingleton<AuditStatus>();

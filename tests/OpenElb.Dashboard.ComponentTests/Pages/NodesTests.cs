@@ -179,6 +179,20 @@ public sealed class NodesTests : DashboardTestContext
     }
 
     [Fact]
+    public void Select_TwoNodes_LabelButtonOpensTheWizardForThem()
+    {
+        Publish(NodeTestCluster.Snapshot());
+        var cut = Render<Nodes>();
+        cut.WaitForAssertion(() => Assert.Equal(6, RowNames(cut).Length));
+        Assert.Empty(cut.FindAll("[data-action=label-selected]"));
+
+        cut.Find("tr[data-node=b2] input[type=checkbox]").Click();
+        cut.Find("tr[data-node=a1] input[type=checkbox]").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal("wizards/label-nodes?nodes=a1%2Cb2", cut.Find("[data-action=label-selected]").GetAttribute("href")));
+    }
+
+    [Fact]
     public async Task Render_FiveThousandNodes_RendersOnlyTheRowsInView()
     {
         // Play the browser's part: the Virtualize script reports an 800 px viewport at the top of the list. (bUnit's own

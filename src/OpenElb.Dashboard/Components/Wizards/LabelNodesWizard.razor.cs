@@ -1,0 +1,113 @@
+using Microsoft.AspNetCore.Components;
+using OpenElb.Dashboard.Hosting;
+using OpenElb.Dashboard.Model;
+
+namespace OpenElb.Dashboard.Components.Wizards;
+
+/// <summary>Label nodes: inputs → preview (plan + dry run) → typed confirmation when redundancy drops → apply → per-step results.</summary>
+public partial class LabelNodesWizard : IDisposable
+{
+    private readonly LabelNodesForm _form = new();
+    private ChangePreview? _preview;
+    private ApplyResult? _result;
+    private string? _confirmation;
+    private bool _previewing;
+    private bool _applying;
+
+    [Inject]
+    public required ChangeExecutor Executor { get; init; }
+
+    [Inject]
+    public required AuditStatus AuditStatus { get; init; }
+
+    /// <summary>The nodes to label, comma-separated (from <c>?nodes=</c>).</summary>
+    [SupplyParameterFromQuery(Name = LabelNodesForm.NodesParameter)]
+    public string? NodesQuery { get; set; }
+
+    private bool CanApply =>
+        _preview is { } preview && _result is null && !_applying && !Executor.IsExecuting && AuditStatus.IsAvailable
+        && preview.Plan.IsValid && !preview.Plan.IsNoOp && preview.DryRunAccepted
+        && (!preview.RequiresConfirmation || string.Equals(_confirmation?.Trim(), preview.ConfirmationWord, StringComparison.Ordinal));
+
+    protected override void OnInitialized() => Executor.Changed += OnExecutorChanged;
+
+    protected override void OnParametersSet()
+    {
+        var nodes = LabelNodesForm.ParseNodes(NodesQuery);
+        if (!nodes.SequenceEqual(_form.Nodes))
+        {
+            _form.Nodes = nodes;
+            Invalidate();
+        }
+    }
+
+    private void OnKeyChanged(string? key)
+    {
+        _form.Key = key ?? "";
+        Invalidate();
+    }
+
+    private void OnValueChanged(string? value)
+    {
+        _form.Value = value ?? "";
+        Invalidate();
+    }
+
+    private void OnOperationChanged(LabelOperation operation)
+    {
+        _form.Operation = operation;
+        Invalidate();
+    }
+
+    // Any input change makes the preview describe something else: it must be made again before applying.
+    private void Invalidate()
+    {
+        _preview = null;
+        _result = null;
+        _confirmation = null;
+    }
+
+    private async Task PreviewAsync()
+    {
+        if (!_form.CanPreview)
+        {
+            return;
+        }
+        _previewing = true;
+        _result = null;
+        _confirmation = null;
+        try
+        {
+            _preview = await Executor.PreviewAsync(_form.ToRequest(), CancellationToken.None);
+        }
+        finally
+        {
+            _previewing = false;
+        }
+    }
+
+    private async Task ApplyAsync()
+    {
+        if (_preview is not { } preview || !CanApply)
+        {
+            return;
+        }
+        _applying = true;
+        try
+        {
+            _result = await Executor.ApplyAsync(preview, _confirmation, CancellationToken.None);
+        }
+        finally
+        {
+            _applying = false;
+        }
+    }
+
+    private void OnExecutorChanged() => _ = InvokeAsync(StateHasChanged);
+
+    public void Dispose()
+    {
+        Executor.Changed -= OnExecutorChanged;
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,242 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using OpenElb.Dashboard.Audit;
+using OpenElb.Dashboard.Core.Changes;
+using OpenElb.Dashboard.IntegrationTests.Simulator;
+using OpenElb.Dashboard.Kubernetes.Writing;
+using OpenElb.Dashboard.Model;
+
+namespace OpenElb.Dashboard.IntegrationTests.WebApp;
+
+/// <summary>The Label nodes change through the app's own <see cref="ChangeExecutor"/>, against the demo cluster, checked with kubectl.</summary>
+public sealed class ChangeExecutorTests
+{
+    private const string SpeakerLabel = "openelb-speaker";
+
+    [Fact]
+    public async Task Apply_LabelTwoNodes_VisibleWithKubectlAndAuditedAsOneRun()
+    {
+        await using var app = DashboardFactory.Demo();
+        await app.WaitForSyncAsync();
+        var kubeconfig = WriteKubeconfig(app);
+        using var scope = app.Services.CreateScope();
+        var executor = scope.ServiceProvider.GetRequiredService<ChangeExecutor>();
+        var ct = TestContext.Current.CancellationToken;
+
+        var preview = await executor.PreviewAsync(SetNodeLabels.Add(SpeakerLabel, "true", "worker-c2", "worker-b3"), ct).WaitAsync(TestTimeouts.Default, ct);
+
+        Assert.True(preview.Plan.IsValid);
+        Assert.Equal(["worker-b3", "worker-c2"], preview.Plan.Gaining.Select(static n => n.NodeName));
+        Assert.True(preview.DryRunAccepted, string.Join("; ", preview.DryRuns.Select(static d => d.Message)));
+        Assert.All(preview.DryRuns, static d => Assert.True(d.DryRun));
+        // The dry run changed nothing.
+        Assert.Equal("", await LabelAsync(kubeconfig, "worker-c2"));
+
+        var seen = new List<(bool Executing, int Done)>();
+        executor.Changed += () => seen.Add((executor.IsExecuting, executor.Progress.Count));
+
+        var result = await executor.ApplyAsync(preview, confirmation: null, ct).WaitAsync(TestTimeouts.Default, ct);
+
+        Assert.Equal(ApplyStatus.Succeeded, result.Status);
+        Assert.False(executor.IsExecuting);
+        Assert.Equal([(true, 0), (true, 1), (true, 2), (false, 2)], seen);
+        Assert.Equal(2, executor.ProgressTotal);
+        Assert.Equal("true", await LabelAsync(kubeconfig, "worker-b3"));
+        Assert.Equal("true", await LabelAsync(kubeconfig, "worker-c2"));
+
+        var log = app.Services.GetRequiredService<SqliteAuditLog>();
+        var entries = await log.GetCorrelationAsync(result.CorrelationId, ct).WaitAsync(TestTimeouts.Default, ct);
+        Assert.Equal([1, 2], entries.Select(static e => e.Step).Order());
+        foreach (var entry in entries)
+        {
+            Assert.Equal(AuditOutcome.Succeeded, entry.Outcome);
+            Assert.Equal(AuditAction.LabelNodes, entry.Action);
+            Assert.Equal("local", entry.ActorAuthMethod);
+            Assert.Equal(Environment.UserName, entry.ActorUserName);
+            Assert.Equal(200, entry.HttpStatus);
+            // Begun (pending) before completed: the begin record precedes the completion record in the chain.
+            Assert.True(entry.CompletionSequence > entry.Sequence);
+            Assert.NotNull(entry.ResourceVersionAfter);
+            Assert.NotEqual(entry.ResourceVersionBefore, entry.ResourceVersionAfter);
+            Assert.Contains("Succeeded", entry.DryRunResult, StringComparison.Ordinal);
+            using var after = JsonDocument.Parse(entry.AfterState!);
+            Assert.Equal("true", after.RootElement.GetProperty($"metadata.labels[{SpeakerLabel}]").GetString());
+            using var before = JsonDocument.Parse(entry.BeforeState!);
+            Assert.Equal(JsonValueKind.Null, before.RootElement.GetProperty($"metadata.labels[{SpeakerLabel}]").ValueKind);
+            Assert.Equal(preview.Patches[entry.Step - 1].Body, entry.RequestBody);
+        }
+        Assert.True((await log.VerifyChainAsync(ct).WaitAsync(TestTimeouts.Default, ct)).IsValid);
+
+        // The dashboard's own write (field manager openelb-dashboard) is not drift. A kubectl change made afterwards is
+        // recorded by the same in-order recorder, so once it shows up, an entry for our write would have shown up too.
+        (await Kubectl.RunAsync(kubeconfig, "label", "node", "worker-b4", $"{SpeakerLabel}=true")).EnsureSuccess();
+        IReadOnlyList<AuditEntry> observed;
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        do
+        {
+            await Task.Delay(50, timeout.Token);
+            observed = (await log.QueryAsync(new AuditQuery { Action = AuditAction.ObservedChange, PageSize = 100 }, timeout.Token)).Items;
+        }
+        while (!observed.Any(static e => e.TargetName == "worker-b4"));
+        Assert.DoesNotContain(observed, static e => e.TargetName is "worker-b3" or "worker-c2");
+    }
+
+    [Fact]
+    public async Task Apply_RedundancyDropWithoutTheTypedWord_RefusedAndNodeKeepsItsLabel()
+    {
+        await using var app = DashboardFactory.Demo();
+        await app.WaitForSyncAsync();
+        var kubeconfig = WriteKubeconfig(app);
+        using var scope = app.Services.CreateScope();
+        var executor = scope.ServiceProvider.GetRequiredService<ChangeExecutor>();
+        var ct = TestContext.Current.CancellationToken;
+        var preview = await executor.PreviewAsync(SetNodeLabels.Delete(SpeakerLabel, "worker-a1"), ct).WaitAsync(TestTimeouts.Default, ct);
+        Assert.True(preview.RequiresConfirmation);
+
+        var wrong = await executor.ApplyAsync(preview, "yes", ct).WaitAsync(TestTimeouts.Default, ct);
+
+        Assert.Equal(ApplyStatus.Refused, wrong.Status);
+        Assert.Contains(ChangePreview.DefaultConfirmationWord, wrong.Message, StringComparison.Ordinal);
+        Assert.Equal("true", await LabelAsync(kubeconfig, "worker-a1"));
+        var confirmed = await executor.ApplyAsync(preview, ChangePreview.DefaultConfirmationWord, ct).WaitAsync(TestTimeouts.Default, ct);
+        Assert.Equal(ApplyStatus.Succeeded, confirmed.Status);
+        Assert.Equal("", await LabelAsync(kubeconfig, "worker-a1"));
+    }
+
+    [Fact]
+    public async Task Apply_AuditStoreLocked_NothingWrittenAndStepNotBegun()
+    {
+        await using var app = new DashboardFactory(new Dictionary<string, string?>
+        {
+            ["Cluster:Mode"] = "Demo",
+            ["Audit:BusyTimeout"] = "00:00:00.200",
+        });
+        await app.WaitForSyncAsync();
+        var kubeconfig = WriteKubeconfig(app);
+        using var scope = app.Services.CreateScope();
+        var executor = scope.ServiceProvider.GetRequiredService<ChangeExecutor>();
+        var ct = TestContext.Current.CancellationToken;
+        var preview = await executor.PreviewAsync(SetNodeLabels.Add(SpeakerLabel, "true", "worker-c2"), ct).WaitAsync(TestTimeouts.Default, ct);
+        Assert.True(preview.DryRunAccepted);
+
+        await using var locker = new SqliteConnection($"Data Source={Path.Combine(app.Directory, "audit.db")};Pooling=False");
+        await locker.OpenAsync(ct);
+        await using var lockTransaction = locker.BeginTransaction(deferred: false);
+        var result = await executor.ApplyAsync(preview, null, ct).WaitAsync(TestTimeouts.Default, ct);
+        await lockTransaction.RollbackAsync(ct);
+
+        Assert.Equal(ApplyStatus.Failed, result.Status);
+        var step = Assert.Single(result.Steps);
+        Assert.Equal(WriteOutcome.Skipped, step.Outcome);
+        Assert.Null(step.AuditEntryId);
+        Assert.Equal("", await LabelAsync(kubeconfig, "worker-c2"));
+        var log = app.Services.GetRequiredService<SqliteAuditLog>();
+        Assert.Empty(await log.GetCorrelationAsync(result.CorrelationId, ct).WaitAsync(TestTimeouts.Default, ct));
+    }
+
+    [Fact]
+    public async Task Apply_AuditStoreUnavailableSinceStartup_RefusedAndNothingWritten()
+    {
+        var blocker = Path.Combine(Path.GetTempPath(), "openelb-not-a-directory-" + Guid.NewGuid().ToString("N"));
+        await File.WriteAllTextAsync(blocker, "a file where the audit directory should be", TestContext.Current.CancellationToken);
+        try
+        {
+            await using var app = new DashboardFactory(new Dictionary<string, string?>
+            {
+                ["Cluster:Mode"] = "Demo",
+                ["Audit:DatabasePath"] = Path.Combine(blocker, "audit.db"),
+            });
+            await app.WaitForSyncAsync();
+            var kubeconfig = WriteKubeconfig(app);
+            using var scope = app.Services.CreateScope();
+            var executor = scope.ServiceProvider.GetRequiredService<ChangeExecutor>();
+            var ct = TestContext.Current.CancellationToken;
+            var preview = await executor.PreviewAsync(SetNodeLabels.Add(SpeakerLabel, "true", "worker-c2"), ct).WaitAsync(TestTimeouts.Default, ct);
+
+            var result = await executor.ApplyAsync(preview, null, ct).WaitAsync(TestTimeouts.Default, ct);
+
+            Assert.Equal(ApplyStatus.Refused, result.Status);
+            Assert.Contains("audit log is unavailable", result.Message, StringComparison.Ordinal);
+            Assert.Empty(result.Steps);
+            Assert.Equal("", await LabelAsync(kubeconfig, "worker-c2"));
+        }
+        finally
+        {
+            File.Delete(blocker);
+        }
+    }
+
+    [Fact]
+    public async Task Apply_NodeChangedWithKubectlAfterPreviewAndSeen_RefusedForRePreview()
+    {
+        await using var app = DashboardFactory.Demo();
+        await app.WaitForSyncAsync();
+        var kubeconfig = WriteKubeconfig(app);
+        using var scope = app.Services.CreateScope();
+        var executor = scope.ServiceProvider.GetRequiredService<ChangeExecutor>();
+        var views = app.Services.GetRequiredService<LiveViewService>();
+        var ct = TestContext.Current.CancellationToken;
+        var preview = await executor.PreviewAsync(SetNodeLabels.Add(SpeakerLabel, "true", "worker-c2"), ct).WaitAsync(TestTimeouts.Default, ct);
+
+        (await Kubectl.RunAsync(kubeconfig, "label", "node", "worker-c2", "someone=else")).EnsureSuccess();
+        await WaitUntilAsync(() => views.Current.Snapshot.FindNode("worker-c2")?.Labels.ContainsKey("someone") == true);
+        var result = await executor.ApplyAsync(preview, null, ct).WaitAsync(TestTimeouts.Default, ct);
+
+        Assert.Equal(ApplyStatus.Refused, result.Status);
+        Assert.Contains("re-preview", result.Message, StringComparison.Ordinal);
+        Assert.Contains("worker-c2", result.Message, StringComparison.Ordinal);
+        Assert.Empty(result.Steps);
+        Assert.Equal("", await LabelAsync(kubeconfig, "worker-c2"));
+    }
+
+    [Fact]
+    public async Task Apply_NodeChangedBeforeTheDashboardSawIt_RecordedAsConflict()
+    {
+        await using var app = DashboardFactory.Demo();
+        await app.WaitForSyncAsync();
+        var kubeconfig = WriteKubeconfig(app);
+        using var scope = app.Services.CreateScope();
+        var executor = scope.ServiceProvider.GetRequiredService<ChangeExecutor>();
+        var views = app.Services.GetRequiredService<LiveViewService>();
+        var ct = TestContext.Current.CancellationToken;
+        var preview = await executor.PreviewAsync(SetNodeLabels.Add(SpeakerLabel, "true", "worker-c2"), ct).WaitAsync(TestTimeouts.Default, ct);
+
+        (await Kubectl.RunAsync(kubeconfig, "label", "node", "worker-c2", "someone=else")).EnsureSuccess();
+        await WaitUntilAsync(() => views.Current.Snapshot.FindNode("worker-c2")?.Labels.ContainsKey("someone") == true);
+        // The race where the apply starts before the watch delivers the change: the preview's snapshot still looks
+        // current, so only the resourceVersion guard inside the patch stops the write.
+        var racing = preview with { Snapshot = views.Current.Snapshot };
+        var result = await executor.ApplyAsync(racing, null, ct).WaitAsync(TestTimeouts.Default, ct);
+
+        Assert.Equal(ApplyStatus.Failed, result.Status);
+        var step = Assert.Single(result.Steps);
+        Assert.Equal(WriteOutcome.Conflict, step.Outcome);
+        Assert.Equal(409, step.HttpStatus);
+        Assert.StartsWith(ChangeExecutor.ConflictMessage, step.Message, StringComparison.Ordinal);
+        Assert.Equal("", await LabelAsync(kubeconfig, "worker-c2"));
+        var entry = Assert.Single(await app.Services.GetRequiredService<SqliteAuditLog>().GetCorrelationAsync(result.CorrelationId, ct).WaitAsync(TestTimeouts.Default, ct));
+        Assert.Equal(AuditOutcome.Conflict, entry.Outcome);
+        Assert.Equal(409, entry.HttpStatus);
+        Assert.Null(entry.AfterState);
+    }
+
+    private static string WriteKubeconfig(DashboardFactory app)
+    {
+        var path = Path.Combine(app.Directory, "kubeconfig");
+        app.Cluster.Simulator!.WriteKubeconfig(path);
+        return path;
+    }
+
+    private static async Task<string> LabelAsync(string kubeconfig, string node) =>
+        (await Kubectl.RunAsync(kubeconfig, "get", "node", node, "-o", $"jsonpath={{.metadata.labels.{SpeakerLabel}}}")).EnsureSuccess().StdOut.Trim();
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        while (!condition())
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+}
