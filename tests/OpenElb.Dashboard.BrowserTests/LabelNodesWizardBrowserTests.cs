@@ -19,6 +19,8 @@ public sealed class LabelNodesWizardBrowserTests(BrowserFixture fixture)
         await BrowserFixture.GotoInteractiveAsync(page, "/nodes");
         await page.Locator("tr[data-node=worker-a3] input[type=checkbox]").CheckAsync();
         await page.Locator("tr[data-node=worker-b3] input[type=checkbox]").CheckAsync();
+        // The box is checked in the browser at once; the server's render (count, the button's link) follows.
+        await Assertions.Expect(page.Locator("[data-count=selected]")).ToContainTextAsync("2 selected");
         await page.Locator("[data-action=label-selected]").ClickAsync();
 
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Label nodes");
