@@ -123,30 +123,10 @@ public sealed class KubernetesClusterState : IClusterState, IFeedSink, IAsyncDis
         }
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
-        var subscription = Subscribe(timeoutSource.Token);
-        try
-        {
-            if (subscription.Initial.Health.IsSynced)
-            {
-                return true;
-            }
-            await foreach (var update in subscription.Updates.ConfigureAwait(false))
-            {
-                if (update.Health.IsSynced)
-                {
-                    return true;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            // Cancelling is what removes a subscription whose stream was never read; disposing the source would not.
-            await timeoutSource.CancelAsync().ConfigureAwait(false);
-        }
-        return false;
+        var synced = await ClusterStateExtensions.WaitForSyncAsync(this, timeoutSource.Token).ConfigureAwait(false);
+        // The timeout answers false; the caller's own cancellation throws.
+        cancellationToken.ThrowIfCancellationRequested();
+        return synced;
     }
 
     /// <inheritdoc />
