@@ -18,9 +18,8 @@ public sealed class ChangeExecutorTests
     public async Task Apply_LabelTwoNodes_VisibleWithKubectlAndAuditedAsOneRun()
     {
         await using var app = DashboardFactory.Demo();
-        await app.WaitForSyncAsync();
-        var kubeconfig = WriteKubeconfig(app);
-        using var scope = app.Services.CreateScope();
+        var (kubeconfig, scope) = await ConnectAsync(app);
+        using var _ = scope;
         var executor = scope.ServiceProvider.GetRequiredService<ChangeExecutor>();
         var ct = TestContext.Current.CancellationToken;
 
@@ -86,9 +85,8 @@ public sealed class ChangeExecutorTests
     public async Task Apply_RedundancyDropWithoutTheTypedWord_RefusedAndNodeKeepsItsLabel()
     {
         await using var app = DashboardFactory.Demo();
-        await app.WaitForSyncAsync();
-        var kubeconfig = WriteKubeconfig(app);
-        using var scope = app.Services.CreateScope();
+        var (kubeconfig, scope) = await ConnectAsync(app);
+        using var _ = scope;
         var executor = scope.ServiceProvider.GetRequiredService<ChangeExecutor>();
         var ct = TestContext.Current.CancellationToken;
         var preview = await executor.PreviewAsync(SetNodeLabels.Delete(SpeakerLabel, "worker-a1"), ct).WaitAsync(TestTimeouts.Default, ct);
@@ -112,9 +110,8 @@ public sealed class ChangeExecutorTests
             ["Cluster:Mode"] = "Demo",
             ["Audit:BusyTimeout"] = "00:00:00.200",
         });
-        await app.WaitForSyncAsync();
-        var kubeconfig = WriteKubeconfig(app);
-        using var scope = app.Services.CreateScope();
+        var (kubeconfig, scope) = await ConnectAsync(app);
+        using var _ = scope;
         var executor = scope.ServiceProvider.GetRequiredService<ChangeExecutor>();
         var ct = TestContext.Current.CancellationToken;
         var preview = await executor.PreviewAsync(SetNodeLabels.Add(SpeakerLabel, "true", "worker-c2"), ct).WaitAsync(TestTimeouts.Default, ct);
@@ -147,9 +144,8 @@ public sealed class ChangeExecutorTests
                 ["Cluster:Mode"] = "Demo",
                 ["Audit:DatabasePath"] = Path.Combine(blocker, "audit.db"),
             });
-            await app.WaitForSyncAsync();
-            var kubeconfig = WriteKubeconfig(app);
-            using var scope = app.Services.CreateScope();
+            var (kubeconfig, scope) = await ConnectAsync(app);
+            using var _ = scope;
             var executor = scope.ServiceProvider.GetRequiredService<ChangeExecutor>();
             var ct = TestContext.Current.CancellationToken;
             var preview = await executor.PreviewAsync(SetNodeLabels.Add(SpeakerLabel, "true", "worker-c2"), ct).WaitAsync(TestTimeouts.Default, ct);
@@ -171,9 +167,8 @@ public sealed class ChangeExecutorTests
     public async Task Apply_NodeChangedWithKubectlAfterPreviewAndSeen_RefusedForRePreview()
     {
         await using var app = DashboardFactory.Demo();
-        await app.WaitForSyncAsync();
-        var kubeconfig = WriteKubeconfig(app);
-        using var scope = app.Services.CreateScope();
+        var (kubeconfig, scope) = await ConnectAsync(app);
+        using var _ = scope;
         var executor = scope.ServiceProvider.GetRequiredService<ChangeExecutor>();
         var views = app.Services.GetRequiredService<LiveViewService>();
         var ct = TestContext.Current.CancellationToken;
@@ -194,9 +189,8 @@ public sealed class ChangeExecutorTests
     public async Task Apply_NodeChangedBeforeTheDashboardSawIt_RecordedAsConflict()
     {
         await using var app = DashboardFactory.Demo();
-        await app.WaitForSyncAsync();
-        var kubeconfig = WriteKubeconfig(app);
-        using var scope = app.Services.CreateScope();
+        var (kubeconfig, scope) = await ConnectAsync(app);
+        using var _ = scope;
         var executor = scope.ServiceProvider.GetRequiredService<ChangeExecutor>();
         var views = app.Services.GetRequiredService<LiveViewService>();
         var ct = TestContext.Current.CancellationToken;
@@ -219,6 +213,13 @@ public sealed class ChangeExecutorTests
         Assert.Equal(AuditOutcome.Conflict, entry.Outcome);
         Assert.Equal(409, entry.HttpStatus);
         Assert.Null(entry.AfterState);
+    }
+
+    // The app synced with its simulator, a kubeconfig for kubectl, and one circuit's scope (the executor is scoped).
+    private static async Task<(string Kubeconfig, IServiceScope Scope)> ConnectAsync(DashboardFactory app)
+    {
+        await app.WaitForSyncAsync();
+        return (WriteKubeconfig(app), app.Services.CreateScope());
     }
 
     private static string WriteKubeconfig(DashboardFactory app)
