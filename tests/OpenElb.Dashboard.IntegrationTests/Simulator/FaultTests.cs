@@ -323,7 +323,8 @@ public sealed class FaultTests
         {
             await using var simulator = SimulatorProcess.Start(
                 "--scenario", "seed", "--port", "0", "--kubeconfig", kubeconfig,
-                "--refuse-connections", "2", "--deny", "patch:daemonsets.apps", "--router-down", "router1", "--crash-loop", "node2", "--node-not-ready", "node3");
+                // Long enough that a loaded machine still reaches the first request inside the window (2 s was not).
+                "--refuse-connections", "8", "--deny", "patch:daemonsets.apps", "--router-down", "router1", "--crash-loop", "node2", "--node-not-ready", "node3");
             await simulator.WaitForFileAsync(kubeconfig);
             using var admin = AdminClient.FromKubeconfig(kubeconfig);
             using var client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
