@@ -25,7 +25,7 @@ public static class AuditServiceCollectionExtensions
         {
             var options = provider.GetRequiredService<IOptions<AuditOptions>>().Value;
             builder.UseSqlite(BuildConnectionString(options))
-                .AddInterceptors(new SqliteBusyTimeoutInterceptor(options.BusyTimeout));
+                .AddInterceptors(new SqliteConnectionSetupInterceptor(options.BusyTimeout));
         });
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SqliteAuditLog>();

@@ -114,6 +114,7 @@ public sealed partial class SqliteAuditLog
             }
             await session.WriteHeadAsync(CancellationToken.None).ConfigureAwait(false);
             await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            ScheduleSearchIndexing(session.Head.LastEntryId);
         }
 #pragma warning disable CA1031 // Handed to every caller of the group, each of which rethrows it.
         catch (Exception ex)
@@ -206,6 +207,7 @@ public sealed partial class SqliteAuditLog
             }, cancellationToken).ConfigureAwait(false);
         }
 
+        await CatchUpSearchIndexAsync(cancellationToken).ConfigureAwait(false);
         await AppendAsync(async (session, _, ct) =>
         {
             await SetCacheSizeAsync(session, DefaultCacheKiB, ct).ConfigureAwait(false);

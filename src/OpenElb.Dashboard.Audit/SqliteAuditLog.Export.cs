@@ -34,7 +34,8 @@ public sealed partial class SqliteAuditLog
         await writer.WriteAsync(line, cancellationToken).ConfigureAwait(false);
         var context = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using var contextScope = context.ConfigureAwait(false);
-        await foreach (var entry in Filter(context, query).OrderBy(e => e.Id)
+        var entries = await FilterAsync(context, query, cancellationToken).ConfigureAwait(false);
+        await foreach (var entry in entries.OrderBy(e => e.Id)
             .AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             line.Clear();
@@ -58,7 +59,8 @@ public sealed partial class SqliteAuditLog
         await using var contextScope = context.ConfigureAwait(false);
         var writer = new Utf8JsonWriter(stream);
         await using var writerScope = writer.ConfigureAwait(false);
-        await foreach (var entry in Filter(context, query).OrderBy(e => e.Id)
+        var entries = await FilterAsync(context, query, cancellationToken).ConfigureAwait(false);
+        await foreach (var entry in entries.OrderBy(e => e.Id)
             .AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             JsonSerializer.Serialize(writer, entry, s_jsonLines);

@@ -71,6 +71,7 @@ public sealed partial class SqliteAuditLog : IDisposable
             // journal_mode is persistent in the file; WAL lets readers (queries, export) run beside the writer.
             await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
             await context.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            await StartSearchIndexingAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsStoreFailure(ex))
         {
@@ -227,6 +228,10 @@ public sealed partial class SqliteAuditLog : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        _disposed = true;
+        // A background search-indexing pass holds or waits for the append connection; let it finish (it is short and
+        // catches its own failures).
+        _searchPass.Wait(TimeSpan.FromSeconds(30));
         _session?.Dispose();
         _session = null;
         _appendLock.Dispose();
