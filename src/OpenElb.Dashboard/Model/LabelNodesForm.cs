@@ -1,4 +1,3 @@
-using System.Text.Json;
 using OpenElb.Dashboard.Core.Changes;
 using OpenElb.Dashboard.Core.Validation;
 
@@ -55,43 +54,6 @@ public sealed class LabelNodesForm
         string.IsNullOrWhiteSpace(value)
             ? []
             : value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToArray();
-
-    /// <summary>A JSON document indented for reading (the text unchanged when it is not JSON).</summary>
-    public static string Indent(string json)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            return JsonSerializer.Serialize(document.RootElement, s_indented);
-        }
-        catch (JsonException)
-        {
-            return json;
-        }
-    }
-
-    /// <summary>
-    /// The nodes the preview lists: every node a patch targets, plus any other node whose speaker or router membership
-    /// changes (nodes that stay without a speaker and are not touched are left out).
-    /// </summary>
-    public static IEnumerable<NodePlan> ShownNodes(ChangePreview preview)
-    {
-        ArgumentNullException.ThrowIfNull(preview);
-        var targets = preview.Patches.Where(static p => p.Target.Kind == "Node").Select(static p => p.Target.Name).ToHashSet(StringComparer.Ordinal);
-        return preview.Plan.Nodes.Where(n =>
-            targets.Contains(n.NodeName) || n.Outcome != SpeakerOutcome.StaysWithout || !n.RoutersBefore.Equals(n.RoutersAfter));
-    }
-
-    /// <summary>The words for a node's speaker outcome.</summary>
-    public static string OutcomeLabel(SpeakerOutcome outcome) => outcome switch
-    {
-        SpeakerOutcome.Gains => "gains a speaker",
-        SpeakerOutcome.Loses => "loses its speaker",
-        SpeakerOutcome.Keeps => "keeps its speaker",
-        _ => "stays without a speaker",
-    };
-
-    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
 
     private static string[] Messages(IEnumerable<ValidationError> errors) => errors.Select(static e => e.Message).ToArray();
 }

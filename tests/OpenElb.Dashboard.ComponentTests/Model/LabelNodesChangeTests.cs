@@ -128,8 +128,8 @@ public sealed class LabelNodesChangeTests
     {
         var preview = Preview(Cluster(), SetNodeLabels.Add("example.com/team", "x", "n1"));
 
-        Assert.Equal(["a1", "a2", "n1"], LabelNodesForm.ShownNodes(preview).Select(static n => n.NodeName));
-        Assert.Equal(SpeakerOutcome.StaysWithout, LabelNodesForm.ShownNodes(preview).Single(static n => n.NodeName == "n1").Outcome);
+        Assert.Equal(["a1", "a2", "n1"], ChangePreviewText.ShownNodes(preview).Select(static n => n.NodeName));
+        Assert.Equal(SpeakerOutcome.StaysWithout, ChangePreviewText.ShownNodes(preview).Single(static n => n.NodeName == "n1").Outcome);
     }
 
     [Theory]

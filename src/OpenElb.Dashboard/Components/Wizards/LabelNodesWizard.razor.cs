@@ -9,10 +9,7 @@ public partial class LabelNodesWizard : IDisposable
 {
     private readonly LabelNodesForm _form = new();
     private ChangePreview? _preview;
-    private ApplyResult? _result;
-    private string? _confirmation;
     private bool _previewing;
-    private bool _applying;
 
     [Inject]
     public required ChangeExecutor Executor { get; init; }
@@ -23,11 +20,6 @@ public partial class LabelNodesWizard : IDisposable
     /// <summary>The nodes to label, comma-separated (from <c>?nodes=</c>).</summary>
     [SupplyParameterFromQuery(Name = LabelNodesForm.NodesParameter)]
     public string? NodesQuery { get; set; }
-
-    private bool CanApply =>
-        _preview is { } preview && _result is null && !_applying && !Executor.IsExecuting && AuditStatus.IsAvailable
-        && preview.Plan.IsValid && !preview.Plan.IsNoOp && preview.DryRunAccepted
-        && (!preview.RequiresConfirmation || string.Equals(_confirmation?.Trim(), preview.ConfirmationWord, StringComparison.Ordinal));
 
     protected override void OnInitialized() => Executor.Changed += OnExecutorChanged;
 
@@ -60,12 +52,7 @@ public partial class LabelNodesWizard : IDisposable
     }
 
     // Any input change makes the preview describe something else: it must be made again before applying.
-    private void Invalidate()
-    {
-        _preview = null;
-        _result = null;
-        _confirmation = null;
-    }
+    private void Invalidate() => _preview = null;
 
     private async Task PreviewAsync()
     {
@@ -74,8 +61,6 @@ public partial class LabelNodesWizard : IDisposable
             return;
         }
         _previewing = true;
-        _result = null;
-        _confirmation = null;
         try
         {
             _preview = await Executor.PreviewAsync(_form.ToRequest(), CancellationToken.None);
@@ -83,23 +68,6 @@ public partial class LabelNodesWizard : IDisposable
         finally
         {
             _previewing = false;
-        }
-    }
-
-    private async Task ApplyAsync()
-    {
-        if (_preview is not { } preview || !CanApply)
-        {
-            return;
-        }
-        _applying = true;
-        try
-        {
-            _result = await Executor.ApplyAsync(preview, _confirmation, CancellationToken.None);
-        }
-        finally
-        {
-            _applying = false;
         }
     }
 
