@@ -98,7 +98,11 @@ public sealed record ObjectRef(string Kind, string? Namespace, string Name)
 /// <param name="Body">The patch document (JSON); empty for a delete.</param>
 /// <param name="ResourceVersion">The resourceVersion the body is guarded by (also inside the body), or <c>null</c>.</param>
 /// <param name="Summary">What it changes, in words.</param>
-public sealed record PlannedPatch(int Step, ObjectRef Target, PatchKind Kind, string Body, string? ResourceVersion, string Summary);
+public sealed record PlannedPatch(int Step, ObjectRef Target, PatchKind Kind, string Body, string? ResourceVersion, string Summary)
+{
+    /// <summary>The fields the patch changes, before → after, in path order (empty for a delete).</summary>
+    public EquatableArray<FieldChange> Fields { get; init; } = EquatableArray<FieldChange>.Empty;
+}
 
 /// <summary>
 /// The predicted effect of a change request on a snapshot, and the exact writes that make it. Immutable.

@@ -170,7 +170,12 @@ public static class ChangePlanner
             });
             var summary = string.Join(", ", changes.OrderBy(static c => c.Key, StringComparer.Ordinal)
                 .Select(static c => c.Value is null ? $"remove {c.Key}" : $"set {c.Key}={c.Value}"));
-            state.Patches.Add(new PlannedPatch(step, new ObjectRef("Node", null, name), PatchKind.MergePatch, PatchDocuments.NodeLabels(changes), null, $"Node {name}: {summary}"));
+            state.Patches.Add(new PlannedPatch(step, new ObjectRef("Node", null, name), PatchKind.MergePatch, PatchDocuments.NodeLabels(changes), null, $"Node {name}: {summary}")
+            {
+                Fields = changes.OrderBy(static c => c.Key, StringComparer.Ordinal)
+                    .Select(c => new FieldChange(FieldText.NodeLabelPath(c.Key), node.Labels.GetValueOrDefault(c.Key), c.Value))
+                    .ToEquatableArray(),
+            });
         }
     }
 
@@ -222,7 +227,10 @@ public static class ChangePlanner
                 PatchKind.MergePatch,
                 PatchDocuments.NodeTaints(after, node.ResourceVersion),
                 node.ResourceVersion,
-                $"Node {name}: {string.Join(", ", removed.Concat(added))} (whole taint list, guarded by resourceVersion {node.ResourceVersion ?? "?"})"));
+                $"Node {name}: {string.Join(", ", removed.Concat(added))} (whole taint list, guarded by resourceVersion {node.ResourceVersion ?? "?"})")
+            {
+                Fields = EquatableArray.Create(new FieldChange(FieldText.TaintsPath, FieldText.Render(node.Taints), FieldText.Render(after))),
+            });
         }
 
         if (request.Add.Any(static t => t.Effect == TaintEffect.NoExecute))
@@ -276,7 +284,10 @@ public static class ChangePlanner
             PatchKind.MergePatch,
             PatchDocuments.Placement(current, after, speaker.ResourceVersion),
             speaker.ResourceVersion,
-            $"DaemonSet {speaker.Id}: {DescribePlacementChange(current, after)}"));
+            $"DaemonSet {speaker.Id}: {DescribePlacementChange(current, after)}")
+        {
+            Fields = FieldText.PlacementChanges(current, after).ToEquatableArray(),
+        });
         state.Speaker = speaker with { Placement = after };
         state.TemplateChanged = true;
 

@@ -57,12 +57,12 @@ public static class ObservedChangeDetector
                 var now = current.Labels.GetValueOrDefault(key);
                 if (!string.Equals(was, now, StringComparison.Ordinal))
                 {
-                    changes.Add(new ObservedChange(ObservedField.NodeLabel, target, $"metadata.labels[{key}]", was, now));
+                    changes.Add(new ObservedChange(ObservedField.NodeLabel, target, FieldText.NodeLabelPath(key), was, now));
                 }
             }
             if (!old.Taints.Equals(current.Taints))
             {
-                changes.Add(new ObservedChange(ObservedField.NodeTaints, target, "spec.taints", Render(old.Taints), Render(current.Taints)));
+                changes.Add(new ObservedChange(ObservedField.NodeTaints, target, FieldText.TaintsPath, FieldText.Render(old.Taints), FieldText.Render(current.Taints)));
             }
         }
 
@@ -70,20 +70,8 @@ public static class ObservedChangeDetector
             && string.Equals(oldSpeaker.Id, newSpeaker.Id, StringComparison.Ordinal) && !oldSpeaker.Placement.Equals(newSpeaker.Placement))
         {
             var target = new ObjectRef(newSpeaker.Kind == SpeakerWorkloadKind.DaemonSet ? "DaemonSet" : "Deployment", newSpeaker.Namespace, newSpeaker.Name);
-            var (was, now) = (oldSpeaker.Placement, newSpeaker.Placement);
-            if (!was.NodeSelector.Equals(now.NodeSelector))
-            {
-                changes.Add(new ObservedChange(ObservedField.SpeakerPlacement, target, "spec.template.spec.nodeSelector", Render(was.NodeSelector), Render(now.NodeSelector)));
-            }
-            if (!Equals(was.RequiredNodeAffinity, now.RequiredNodeAffinity))
-            {
-                changes.Add(new ObservedChange(ObservedField.SpeakerPlacement, target,
-                    "spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution", Render(was.RequiredNodeAffinity), Render(now.RequiredNodeAffinity)));
-            }
-            if (!was.Tolerations.Equals(now.Tolerations))
-            {
-                changes.Add(new ObservedChange(ObservedField.SpeakerPlacement, target, "spec.template.spec.tolerations", Render(was.Tolerations), Render(now.Tolerations)));
-            }
+            changes.AddRange(FieldText.PlacementChanges(oldSpeaker.Placement, newSpeaker.Placement)
+                .Select(c => new ObservedChange(ObservedField.SpeakerPlacement, target, c.Path, c.Before, c.After)));
         }
         return changes;
     }
@@ -110,9 +98,9 @@ public static class ObservedChangeDetector
                 value = node.Labels.GetValueOrDefault(path["metadata.labels[".Length..^1]);
                 return true;
             }
-            if (path == "spec.taints")
+            if (path == FieldText.TaintsPath)
             {
-                value = Render(node.Taints);
+                value = FieldText.Render(node.Taints);
                 return true;
             }
             return false;
@@ -124,14 +112,14 @@ public static class ObservedChangeDetector
         }
         switch (path)
         {
-            case "spec.template.spec.nodeSelector":
-                value = Render(speaker.Placement.NodeSelector);
+            case FieldText.NodeSelectorPath:
+                value = FieldText.Render(speaker.Placement.NodeSelector);
                 return true;
-            case "spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution":
-                value = Render(speaker.Placement.RequiredNodeAffinity);
+            case FieldText.NodeAffinityPath:
+                value = FieldText.Render(speaker.Placement.RequiredNodeAffinity);
                 return true;
-            case "spec.template.spec.tolerations":
-                value = Render(speaker.Placement.Tolerations);
+            case FieldText.TolerationsPath:
+                value = FieldText.Render(speaker.Placement.Tolerations);
                 return true;
             default:
                 return false;
@@ -161,11 +149,4 @@ public static class ObservedChangeDetector
         }
         return keys;
     }
-
-    private static string? Render(LabelSet labels) => labels.Count == 0 ? null : labels.ToString();
-
-    private static string? Render<T>(EquatableArray<T> items) => items.IsEmpty ? null : string.Join("; ", items);
-
-    private static string? Render(EquatableArray<NodeSelectorTerm>? terms) =>
-        terms is not { } value ? null : string.Join(" OR ", value.Select(static t => "(" + string.Join(" AND ", t.MatchExpressions.Concat(t.MatchFields)) + ")"));
 }

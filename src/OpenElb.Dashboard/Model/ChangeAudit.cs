@@ -22,7 +22,7 @@ public static class ChangeAudit
         ArgumentNullException.ThrowIfNull(patch);
         var index = IndexOf(preview, patch);
         var node = patch.Target.Kind == "Node" ? preview.Snapshot.FindNode(patch.Target.Name) : null;
-        var (before, _) = LabelStates(patch, preview);
+        var (before, _) = States(patch);
         return new AuditEntry
         {
             CorrelationId = correlation,
@@ -42,7 +42,7 @@ public static class ChangeAudit
     }
 
     /// <summary>The after-state of a patch: the changed fields as they will read once applied (<c>{path: value}</c>).</summary>
-    public static string? AfterState(ChangePreview preview, PlannedPatch patch) => LabelStates(patch, preview).After;
+    public static string? AfterState(PlannedPatch patch) => States(patch).After;
 
     /// <summary>The completion for a write result.</summary>
     public static AuditCompletion Completion(WriteResult result, string? message, string? afterState)
@@ -89,23 +89,21 @@ public static class ChangeAudit
         return -1;
     }
 
-    // Before and after values of the labels a node merge patch sets or removes, keyed as ObservedChangeDetector names
-    // them (metadata.labels[key]); null for other patches.
-    private static (string? Before, string? After) LabelStates(PlannedPatch patch, ChangePreview preview)
+    // Before and after values of the fields a patch changes, keyed by path as ObservedChangeDetector names them
+    // (metadata.labels[key], spec.taints, spec.template.spec.…), so reconciliation can compare them with a snapshot;
+    // null for a patch without fields (a pod delete).
+    private static (string? Before, string? After) States(PlannedPatch patch)
     {
-        if (patch.Target.Kind != "Node" || patch.Kind != PatchKind.MergePatch
-            || JsonNode.Parse(patch.Body)?["metadata"]?["labels"] is not JsonObject labels)
+        if (patch.Fields.IsEmpty)
         {
             return (null, null);
         }
-        var node = preview.Snapshot.FindNode(patch.Target.Name);
         var before = new JsonObject();
         var after = new JsonObject();
-        foreach (var (key, value) in labels)
+        foreach (var field in patch.Fields)
         {
-            var path = $"metadata.labels[{key}]";
-            before[path] = node?.Labels.GetValueOrDefault(key);
-            after[path] = value?.GetValue<string>();
+            before[field.Path] = field.Before;
+            after[field.Path] = field.After;
         }
         return (before.ToJsonString(), after.ToJsonString());
     }

@@ -160,7 +160,7 @@ public sealed class ChangeExecutor(
             var message = result.Outcome == WriteOutcome.Conflict ? $"{ConflictMessage} The API server said: {result.Message}" : result.Message;
             try
             {
-                await auditLog.CompleteAsync(id, ChangeAudit.Completion(result, message, ChangeAudit.AfterState(preview, patch)), CancellationToken.None).ConfigureAwait(false);
+                await auditLog.CompleteAsync(id, ChangeAudit.Completion(result, message, ChangeAudit.AfterState(patch)), CancellationToken.None).ConfigureAwait(false);
             }
             catch (AuditUnavailableException ex)
             {

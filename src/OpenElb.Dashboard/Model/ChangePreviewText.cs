@@ -42,4 +42,24 @@ public static class ChangePreviewText
         SpeakerOutcome.Keeps => "keeps its speaker",
         _ => "stays without a speaker",
     };
+
+    /// <summary>
+    /// The changed fields as a diff: each path, then <c>- before</c> and <c>+ after</c> (an absent side says so).
+    /// </summary>
+    public static string Diff(IEnumerable<FieldChange> fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        var text = new System.Text.StringBuilder();
+        foreach (var field in fields)
+        {
+            text.Append(field.Path).Append(":\n")
+                .Append("- ").Append(field.Before ?? "(absent)").Append('\n')
+                .Append("+ ").Append(field.After ?? "(absent)").Append('\n');
+        }
+        return text.ToString().TrimEnd('\n');
+    }
+
+    /// <summary>The link that opens the Restart speakers wizard for <paramref name="nodes"/>.</summary>
+    public static string RestartLink(IEnumerable<string> nodes) =>
+        $"wizards/restart-speakers?{LabelNodesForm.NodesParameter}={Uri.EscapeDataString(string.Join(",", nodes.Order(StringComparer.Ordinal)))}";
 }

@@ -11,6 +11,29 @@ namespace OpenElb.Dashboard.Model;
 /// <param name="RemedyKindText">The kind of remedy in words.</param>
 public sealed record FindingRow(Finding Finding, string? RouterHref, IReadOnlyList<string> ShownNodes, int HiddenNodes, string RemedyKindText)
 {
+    /// <summary>The wizard that makes the remedy, pre-filled with the finding's router or nodes; <c>null</c> when none does.</summary>
+    public string? RemedyHref => Finding.Remedy.Kind switch
+    {
+        RemedyKind.LabelNodes when Finding.Nodes.Count > 0 => LabelNodesForm.Link(Finding.Nodes),
+        RemedyKind.TaintNodes when Finding.Nodes.Count > 0 => TaintNodesForm.Link(Finding.Nodes),
+        RemedyKind.RestartSpeakers when Finding.Nodes.Count > 0 => ChangePreviewText.RestartLink(Finding.Nodes),
+        RemedyKind.SetSpeakerPlacement => "wizards/speaker-placement",
+        RemedyKind.RestrictSpeakers => Finding.Router is { } router
+            ? $"wizards/restrict-speakers?router={Uri.EscapeDataString(router)}"
+            : "wizards/restrict-speakers",
+        _ => null,
+    };
+
+    /// <summary>The words of the remedy link.</summary>
+    public string RemedyAction => Finding.Remedy.Kind switch
+    {
+        RemedyKind.LabelNodes => "Label these nodes…",
+        RemedyKind.TaintNodes => "Taint these nodes…",
+        RemedyKind.RestartSpeakers => "Restart these speakers…",
+        RemedyKind.SetSpeakerPlacement => "Change the speaker placement…",
+        _ => "Restrict speakers…",
+    };
+
     /// <summary>Where the hidden nodes link to: the nodes page filtered by the router, when there is one.</summary>
     public string MoreNodesHref => Finding.Router is { } router ? $"nodes?router={Uri.EscapeDataString(router)}" : "nodes";
 }

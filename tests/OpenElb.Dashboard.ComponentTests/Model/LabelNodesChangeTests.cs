@@ -114,7 +114,7 @@ public sealed class LabelNodesChangeTests
         Assert.Equal(("Node", "a1", "1"), (entry.TargetKind, entry.TargetName, entry.ResourceVersionBefore));
         Assert.Equal(preview.Patches[0].Body, entry.RequestBody);
         Assert.Equal("""{"metadata.labels[openelb-speaker]":"true"}""", entry.BeforeState);
-        Assert.Equal("""{"metadata.labels[openelb-speaker]":null}""", ChangeAudit.AfterState(preview, preview.Patches[0]));
+        Assert.Equal("""{"metadata.labels[openelb-speaker]":null}""", ChangeAudit.AfterState(preview.Patches[0]));
         Assert.Contains("Succeeded", entry.DryRunResult, StringComparison.Ordinal);
         Assert.Contains("leaf-a", entry.PredictedImpact, StringComparison.Ordinal);
     }

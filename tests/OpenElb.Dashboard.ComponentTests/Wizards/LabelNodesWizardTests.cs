@@ -1,16 +1,8 @@
-using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using OpenElb.Dashboard.Audit;
-using OpenElb.Dashboard.ComponentTests.Shared;
 using OpenElb.Dashboard.Components.Wizards;
-using OpenElb.Dashboard.Configuration;
-using OpenElb.Dashboard.Core.Abstractions;
 using OpenElb.Dashboard.Core.Changes;
 using OpenElb.Dashboard.Core.Validation;
-using OpenElb.Dashboard.Hosting;
-using OpenElb.Dashboard.Kubernetes;
 using OpenElb.Dashboard.Model;
 using TestContext = Xunit.TestContext;
 
@@ -20,49 +12,10 @@ namespace OpenElb.Dashboard.ComponentTests.Wizards;
 /// The Label nodes wizard end to end: the real executor against a real simulator (demo scenario, over HTTPS as in
 /// demo mode) and a real SQLite audit store.
 /// </summary>
-public sealed class LabelNodesWizardTests : DashboardTestContext, IAsyncLifetime
+/// <summary>The Label nodes wizard end to end.</summary>
+public sealed class LabelNodesWizardTests : WizardTestContext
 {
-    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
-    private readonly AuditTestStore _store = new();
-    private readonly ClusterHost _host = new(
-        Options.Create(new ClusterConnectionOptions { Mode = ClusterMode.Demo }),
-        Options.Create(new DemoOptions()),
-        TimeProvider.System,
-        NullLogger<ClusterHost>.Instance);
-
-    public LabelNodesWizardTests()
-    {
-        _store.Register(Services);
-        Services.AddSingleton(_host);
-        Services.AddSingleton<IClusterState>(_ => _host.State);
-        Services.AddScoped<ChangeExecutor>();
-    }
-
-    private SqliteAuditLog Log => Services.GetRequiredService<SqliteAuditLog>();
-
-    public async ValueTask InitializeAsync()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        await _host.StartAsync(ct).WaitAsync(s_timeout, ct);
-        Assert.True(await _host.State.WaitForSyncAsync(ct).WaitAsync(s_timeout, ct));
-        await Log.InitializeAsync(ct).WaitAsync(s_timeout, ct);
-    }
-
-    async ValueTask IAsyncDisposable.DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _host.DisposeAsync();
-        await _store.DisposeAsync();
-    }
-
-    private IRenderedComponent<LabelNodesWizard> Open(string nodes)
-    {
-        Services.GetRequiredService<NavigationManager>().NavigateTo($"wizards/label-nodes?nodes={nodes}");
-        return Render<LabelNodesWizard>();
-    }
-
-    private static bool Disabled(IRenderedComponent<LabelNodesWizard> cut, string action) =>
-        cut.Find($"[data-action={action}]").HasAttribute("disabled");
+    private IRenderedComponent<LabelNodesWizard> Open(string nodes) => Open<LabelNodesWizard>($"wizards/label-nodes?nodes={nodes}");
 
     [Fact]
     public void KeyInput_InvalidKey_ShowsCoresReasonAndDisablesPreview()
@@ -94,10 +47,11 @@ public sealed class LabelNodesWizardTests : DashboardTestContext, IAsyncLifetime
         // leaf-c had a single speaker (worker-c1); worker-c2 makes it redundant.
         Assert.Equal("ok", cut.Find("[data-table=routers] tr[data-router=leaf-c]").GetAttribute("data-redundancy-after"));
         Assert.NotEmpty(cut.FindAll("[data-finding=cleared]"));
-        Assert.Contains("\"openelb-speaker\": \"true\"", cut.Find("[data-patch=worker-c2] pre").TextContent, StringComparison.Ordinal);
+        Assert.Contains("\"openelb-speaker\": \"true\"", cut.Find("[data-patch=worker-c2] pre.wizard-json").TextContent, StringComparison.Ordinal);
+        Assert.Equal("metadata.labels[openelb-speaker]:\n- (absent)\n+ true", cut.Find("[data-diff=worker-c2]").TextContent);
         Assert.Empty(cut.FindAll("[data-banner=redundancy-drop]"));
         Assert.False(Disabled(cut, "apply"));
-        Assert.False(_host.State.Current.FindNode("worker-c2")!.Labels.ContainsKey("openelb-speaker"));
+        Assert.False(Host.State.Current.FindNode("worker-c2")!.Labels.ContainsKey("openelb-speaker"));
     }
 
     [Fact]
@@ -128,7 +82,7 @@ public sealed class LabelNodesWizardTests : DashboardTestContext, IAsyncLifetime
         Assert.Equal("""{"metadata.labels[openelb-speaker]":null}""", entry.AfterState);
         // The watch, not the wizard, brings the change into the snapshot.
         using var timeout = new CancellationTokenSource(s_timeout);
-        while (_host.State.Current.FindNode("worker-a1")!.Labels.ContainsKey("openelb-speaker"))
+        while (Host.State.Current.FindNode("worker-a1")!.Labels.ContainsKey("openelb-speaker"))
         {
             await Task.Delay(20, timeout.Token);
         }
@@ -146,7 +100,7 @@ public sealed class LabelNodesWizardTests : DashboardTestContext, IAsyncLifetime
 
         // Someone else changes the node; wait until the dashboard's shared view has seen it.
         var other = new PlannedPatch(0, new ObjectRef("Node", null, "worker-c3"), PatchKind.MergePatch, """{"metadata":{"labels":{"someone":"else"}}}""", null, "someone else");
-        Assert.True((await _host.Session!.Writer.WriteAsync(other, dryRun: false, ct).WaitAsync(s_timeout, ct)).Succeeded);
+        Assert.True((await Host.Session!.Writer.WriteAsync(other, dryRun: false, ct).WaitAsync(s_timeout, ct)).Succeeded);
         var views = Services.GetRequiredService<LiveViewService>();
         using (var timeout = new CancellationTokenSource(s_timeout))
         {

@@ -71,6 +71,9 @@ public class ChangePlannerTests
         // The nodeSelector merges: kubernetes.io/os=linux stays and is not even mentioned.
         Assert.Equal("""{"metadata":{"resourceVersion":"100"},"spec":{"template":{"spec":{"nodeSelector":{"openelb-speaker":"true"}}}}}""", daemonSet.Body);
         Assert.Equal("100", daemonSet.ResourceVersion);
+        // The changed fields, as the drift detector names and renders them.
+        Assert.Equal([new FieldChange("metadata.labels[openelb-speaker]", null, "true")], plan.Patches[0].Fields);
+        Assert.Equal([new FieldChange(FieldText.NodeSelectorPath, "kubernetes.io/os=linux", "kubernetes.io/os=linux,openelb-speaker=true")], daemonSet.Fields);
     }
 
     [Fact]
@@ -86,6 +89,7 @@ public class ChangePlannerTests
         Assert.Equal(
             """{"metadata":{"resourceVersion":"100"},"spec":{"template":{"spec":{"affinity":{"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[{"matchExpressions":[{"key":"openelb-speaker","operator":"In","values":["true"]}]}]}}}}}}}""",
             plan.Patches[^1].Body);
+        Assert.Equal([new FieldChange(FieldText.NodeAffinityPath, null, "(openelb-speaker In (true))")], plan.Patches[^1].Fields);
     }
 
     [Fact]
@@ -146,6 +150,7 @@ public class ChangePlannerTests
         Assert.Equal(
             """{"metadata":{"resourceVersion":"1"},"spec":{"taints":[{"key":"gpu","value":"yes","effect":"PreferNoSchedule"},{"key":"maintenance","effect":"NoSchedule"}]}}""",
             patch.Body);
+        Assert.Equal([new FieldChange("spec.taints", "gpu=yes:PreferNoSchedule", "gpu=yes:PreferNoSchedule; maintenance:NoSchedule")], patch.Fields);
     }
 
     [Fact]
