@@ -84,7 +84,8 @@ public sealed record Toleration(
     {
         var key = Key.Length == 0 ? "*" : Key;
         var what = Operator == TolerationOperator.Exists ? $"{key} Exists" : $"{key}={Value}";
-        return Effect is { } effect ? $"{what}:{effect}" : $"{what}:*";
+        var text = Effect is { } effect ? $"{what}:{effect}" : $"{what}:*";
+        return TolerationSeconds is { } seconds ? $"{text} for {seconds}s" : text;
     }
 }
 

@@ -29,7 +29,7 @@ public static class ChangeAudit
             Step = step,
             ActorUserName = ActorUserName,
             ActorAuthMethod = LocalAuthMethod,
-            Action = ActionOf(preview.Plan.Request, patch.Step),
+            Action = preview.Action ?? ActionOf(preview.Plan.Request, patch.Step),
             TargetKind = patch.Target.Kind,
             TargetNamespace = patch.Target.Namespace,
             TargetName = patch.Target.Name,

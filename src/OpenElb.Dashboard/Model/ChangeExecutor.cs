@@ -63,7 +63,10 @@ public sealed class ChangeExecutor(
     /// Plans <paramref name="request"/> on the current snapshot, guards each node patch with the resourceVersion the
     /// plan read, and asks the API server to dry-run every patch. An invalid plan is returned without dry runs.
     /// </summary>
-    public async Task<ChangePreview> PreviewAsync(ChangeRequest request, CancellationToken cancellationToken)
+    /// <param name="request">The change.</param>
+    /// <param name="cancellationToken">Cancels the dry runs.</param>
+    /// <param name="action">The audit action to record instead of the one each step implies (e.g. a revert).</param>
+    public async Task<ChangePreview> PreviewAsync(ChangeRequest request, CancellationToken cancellationToken, AuditAction? action = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var snapshot = liveViews.Current.Snapshot;
@@ -77,7 +80,7 @@ public sealed class ChangeExecutor(
                 dryRuns.Add(await writer.WriteAsync(patch, dryRun: true, cancellationToken).ConfigureAwait(false));
             }
         }
-        return new ChangePreview(plan, snapshot, patches, dryRuns, options.Value.MinSpeakersPerRouter);
+        return new ChangePreview(plan, snapshot, patches, dryRuns, options.Value.MinSpeakersPerRouter) { Action = action };
     }
 
     /// <summary>
@@ -129,6 +132,38 @@ public sealed class ChangeExecutor(
             Volatile.Write(ref _executing, 0);
             Changed?.Invoke();
         }
+    }
+
+    /// <summary>
+    /// Waits until the shared snapshot shows every object that <paramref name="result"/>'s succeeded steps wrote (its
+    /// resourceVersion moved on from the preview's) and returns that snapshot, or <c>null</c> after
+    /// <paramref name="timeout"/>. A change built on the snapshot before that would be planned against the old state.
+    /// </summary>
+    public async Task<ClusterSnapshot?> WaitForAppliedAsync(ChangePreview preview, ApplyResult result, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(preview);
+        ArgumentNullException.ThrowIfNull(result);
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var snapshot = liveViews.Current.Snapshot;
+            if (result.Steps.Where(static s => s.Outcome == WriteOutcome.Succeeded).All(s => Seen(s.Patch.Target, preview.Snapshot, snapshot)))
+            {
+                return snapshot;
+            }
+            if (DateTime.UtcNow >= deadline)
+            {
+                return null;
+            }
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+
+        static bool Seen(ObjectRef target, ClusterSnapshot before, ClusterSnapshot now) => target.Kind switch
+        {
+            "Node" => now.FindNode(target.Name)?.ResourceVersion is { } version && version != before.FindNode(target.Name)?.ResourceVersion,
+            "DaemonSet" => now.Speaker?.ResourceVersion is { } version && version != before.Speaker?.ResourceVersion,
+            _ => true,
+        };
     }
 
     private async Task<ApplyResult> RunAsync(ChangePreview preview, ClusterWriter writer, Guid correlation, CancellationToken cancellationToken)
@@ -194,6 +229,9 @@ public sealed record ChangePreview(
 {
     /// <summary>The word to type when a router would drop below the minimum.</summary>
     public const string DefaultConfirmationWord = "degrade";
+
+    /// <summary>The audit action every step records, when it is not the one the step's request implies (a revert or undo).</summary>
+    public AuditAction? Action { get; init; }
 
     /// <summary>Whether any router would drop below the minimum established sessions.</summary>
     public bool RequiresConfirmation => Plan.DropsBelowMinimum(MinimumSessions);

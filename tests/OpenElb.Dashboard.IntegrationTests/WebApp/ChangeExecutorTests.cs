@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using OpenElb.Dashboard.Audit;
 using OpenElb.Dashboard.Core.Changes;
+using OpenElb.Dashboard.Core.Cluster;
 using OpenElb.Dashboard.IntegrationTests.Simulator;
 using OpenElb.Dashboard.Kubernetes.Writing;
 using OpenElb.Dashboard.Model;
@@ -213,6 +214,127 @@ public sealed class ChangeExecutorTests
         Assert.Equal(AuditOutcome.Conflict, entry.Outcome);
         Assert.Equal(409, entry.HttpStatus);
         Assert.Null(entry.AfterState);
+    }
+
+    [Fact]
+    public async Task Apply_SecondStepConflicts_FirstStaysAppliedRecordedAndUndoPutsItBack()
+    {
+        await using var app = DashboardFactory.Demo();
+        var (kubeconfig, scope) = await ConnectAsync(app);
+        using var _ = scope;
+        var executor = scope.ServiceProvider.GetRequiredService<ChangeExecutor>();
+        var views = app.Services.GetRequiredService<LiveViewService>();
+        var log = app.Services.GetRequiredService<SqliteAuditLog>();
+        var ct = TestContext.Current.CancellationToken;
+        var preview = await executor.PreviewAsync(SetNodeLabels.Add(SpeakerLabel, "true", "worker-b3", "worker-c2"), ct).WaitAsync(TestTimeouts.Default, ct);
+        // worker-c2 (the second step) changes before the dashboard sees it: only its patch's guard stops it.
+        (await Kubectl.RunAsync(kubeconfig, "label", "node", "worker-c2", "someone=else")).EnsureSuccess();
+        await WaitUntilAsync(() => views.Current.Snapshot.FindNode("worker-c2")?.Labels.ContainsKey("someone") == true);
+        var racing = preview with { Snapshot = views.Current.Snapshot };
+
+        var result = await executor.ApplyAsync(racing, null, ct).WaitAsync(TestTimeouts.Default, ct);
+
+        Assert.Equal(ApplyStatus.Failed, result.Status);
+        Assert.Equal([WriteOutcome.Succeeded, WriteOutcome.Conflict], result.Steps.Select(static s => s.Outcome));
+        Assert.Equal("true", await LabelAsync(kubeconfig, "worker-b3"));
+        Assert.Equal("", await LabelAsync(kubeconfig, "worker-c2"));
+        var run = await log.GetCorrelationAsync(result.CorrelationId, ct).WaitAsync(TestTimeouts.Default, ct);
+        Assert.Equal([(1, AuditOutcome.Succeeded), (2, AuditOutcome.Conflict)], run.Select(static e => (e.Step, e.Outcome)));
+
+        // Undo: the succeeded step's fields back to their before-values, planned once the watch has shown the change.
+        var seen = await executor.WaitForAppliedAsync(racing, result, TestTimeouts.Default, ct);
+        Assert.NotNull(seen);
+        var undo = ChangeInverse.Undo(result.Steps.Where(static s => s.Outcome == WriteOutcome.Succeeded).Select(static s => s.Patch), seen, "label");
+        var request = Assert.IsType<SetNodeLabels>(undo.Request);
+        Assert.Equal(["worker-b3"], request.Nodes);
+        Assert.Equal([SpeakerLabel], request.Remove);
+        var undoPreview = await executor.PreviewAsync(request, ct, AuditAction.Revert).WaitAsync(TestTimeouts.Default, ct);
+        Assert.Equal(["worker-b3"], undoPreview.Plan.Losing.Select(static n => n.NodeName));
+        var undone = await executor.ApplyAsync(undoPreview, null, ct).WaitAsync(TestTimeouts.Default, ct);
+
+        Assert.Equal(ApplyStatus.Succeeded, undone.Status);
+        Assert.Equal("", await LabelAsync(kubeconfig, "worker-b3"));
+        var entry = Assert.Single(await log.GetCorrelationAsync(undone.CorrelationId, ct).WaitAsync(TestTimeouts.Default, ct));
+        Assert.Equal(AuditAction.Revert, entry.Action);
+        Assert.Equal("""{"metadata.labels[openelb-speaker]":"true"}""", entry.BeforeState);
+        Assert.Equal("""{"metadata.labels[openelb-speaker]":null}""", entry.AfterState);
+    }
+
+    [Fact]
+    public async Task Revert_TaintAndTolerationEntries_PutTheRecordedBeforeStateBack()
+    {
+        await using var app = DashboardFactory.Demo();
+        var (kubeconfig, scope) = await ConnectAsync(app);
+        using var _ = scope;
+        var executor = scope.ServiceProvider.GetRequiredService<ChangeExecutor>();
+        var views = app.Services.GetRequiredService<LiveViewService>();
+        var log = app.Services.GetRequiredService<SqliteAuditLog>();
+        var ct = TestContext.Current.CancellationToken;
+        var tolerationsBefore = await JsonPathAsync(kubeconfig, "daemonset", "{.spec.template.spec.tolerations}");
+        var speaker = views.Current.Snapshot.Speaker!;
+        var tolerations = EquatableArray.Create([.. speaker.Placement.Tolerations,
+            new Toleration("dedicated", TolerationOperator.Equal, "lb", TaintEffect.NoExecute, 120)]);
+        var changes = new ChangeRequest[]
+        {
+            SetNodeTaints.Adding(new Taint("dedicated", "lb", TaintEffect.NoSchedule), "worker-c3"),
+            new SetSpeakerPlacement(speaker.Placement with { Tolerations = tolerations }, PlacementParts.Tolerations),
+        };
+        foreach (var change in changes)
+        {
+            var applied = await executor.ApplyAsync(await executor.PreviewAsync(change, ct).WaitAsync(TestTimeouts.Default, ct), null, ct).WaitAsync(TestTimeouts.Default, ct);
+            Assert.Equal(ApplyStatus.Succeeded, applied.Status);
+        }
+        Assert.Contains("dedicated", await JsonPathAsync(kubeconfig, "node worker-c3", "{.spec.taints}"), StringComparison.Ordinal);
+        Assert.Contains("\"tolerationSeconds\":120", await JsonPathAsync(kubeconfig, "daemonset", "{.spec.template.spec.tolerations}"), StringComparison.Ordinal);
+        await WaitUntilAsync(() => views.Current.Snapshot.Speaker!.Placement.Tolerations.Count == tolerations.Count
+            && views.Current.Snapshot.FindNode("worker-c3")!.Taints.Any(static t => t.Key == "dedicated"));
+
+        var entries = (await log.QueryAsync(new AuditQuery { PageSize = 10 }, ct).WaitAsync(TestTimeouts.Default, ct)).Items
+            .Where(static e => e.Action is AuditAction.TaintNodes or AuditAction.SetSpeakerPlacement).ToList();
+        Assert.Equal(2, entries.Count);
+        foreach (var entry in entries)
+        {
+            var revert = ChangeInverse.Revert(entry, views.Current.Snapshot);
+            Assert.NotNull(revert.Request);
+            var preview = await executor.PreviewAsync(revert.Request, ct, AuditAction.Revert).WaitAsync(TestTimeouts.Default, ct);
+            Assert.True(preview.DryRunAccepted, string.Join("; ", preview.DryRuns.Select(static d => d.Message)));
+            Assert.Equal(ApplyStatus.Succeeded, (await executor.ApplyAsync(preview, null, ct).WaitAsync(TestTimeouts.Default, ct)).Status);
+        }
+
+        // kubectl, an independent client, sees the node and the DaemonSet as they were.
+        Assert.DoesNotContain("dedicated", await JsonPathAsync(kubeconfig, "node worker-c3", "{.spec.taints}"), StringComparison.Ordinal);
+        Assert.Equal(tolerationsBefore, await JsonPathAsync(kubeconfig, "daemonset", "{.spec.template.spec.tolerations}"));
+        var reverts = (await log.QueryAsync(new AuditQuery { Action = AuditAction.Revert }, ct).WaitAsync(TestTimeouts.Default, ct)).Items;
+        Assert.Equal(2, reverts.Count);
+        Assert.True((await log.VerifyChainAsync(ct).WaitAsync(TestTimeouts.Default, ct)).IsValid);
+    }
+
+    [Fact]
+    public async Task Revert_FailedEntryOrPodRestart_ExplainsWhyNot()
+    {
+        await using var app = DashboardFactory.Demo();
+        var (_, scope) = await ConnectAsync(app);
+        using var __ = scope;
+        var snapshot = app.Services.GetRequiredService<LiveViewService>().Current.Snapshot;
+
+        var failed = ChangeInverse.Revert(new AuditEntry { Action = AuditAction.LabelNodes, Outcome = AuditOutcome.Conflict, TargetKind = "Node", TargetName = "worker-a1" }, snapshot);
+        var pod = ChangeInverse.Revert(new AuditEntry { Action = AuditAction.RestartSpeakers, Outcome = AuditOutcome.Succeeded, TargetKind = "Pod", TargetNamespace = "openelb-system", TargetName = "speaker-x" }, snapshot);
+        var drift = ChangeInverse.Revert(new AuditEntry { Action = AuditAction.ObservedChange, Outcome = AuditOutcome.Observed, TargetKind = "Node", TargetName = "worker-a1" }, snapshot);
+
+        Assert.Null(failed.Request);
+        Assert.Contains("did not succeed", failed.Reason, StringComparison.Ordinal);
+        Assert.Null(pod.Request);
+        Assert.Contains("cannot be brought back", pod.Reason, StringComparison.Ordinal);
+        Assert.Null(drift.Request);
+        Assert.Contains("Only changes the dashboard made", drift.Reason, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> JsonPathAsync(string kubeconfig, string what, string path)
+    {
+        var args = new List<string> { "get" };
+        args.AddRange(what == "daemonset" ? ["daemonset", "openelb-speaker", "-n", "openelb-system"] : what.Split(' '));
+        args.AddRange(["-o", $"jsonpath={path}"]);
+        return (await Kubectl.RunAsync(kubeconfig, [.. args])).EnsureSuccess().StdOut.Trim();
     }
 
     // The app synced with its simulator, a kubeconfig for kubectl, and one circuit's scope (the executor is scoped).

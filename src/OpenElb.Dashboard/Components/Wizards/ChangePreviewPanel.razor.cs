@@ -15,6 +15,9 @@ public partial class ChangePreviewPanel : IDisposable
     private ApplyResult? _result;
     private string? _confirmation;
     private bool _applying;
+    private ChangePreview? _undoPreview;
+    private string? _undoReason;
+    private bool _undoing;
 
     [Inject]
     public required ChangeExecutor Executor { get; init; }
@@ -29,6 +32,10 @@ public partial class ChangePreviewPanel : IDisposable
     /// <summary>Makes a new preview of the same inputs (offered after a failed or refused apply).</summary>
     [Parameter]
     public EventCallback OnRePreview { get; set; }
+
+    /// <summary>Prefixes the element ids, so that a panel nested in another (an undo) has ids of its own.</summary>
+    [Parameter]
+    public string Prefix { get; set; } = "";
 
     /// <summary>Raised with the result of an apply.</summary>
     [Parameter]
@@ -48,6 +55,49 @@ public partial class ChangePreviewPanel : IDisposable
             _shown = Preview;
             _result = null;
             _confirmation = null;
+            _undoPreview = null;
+            _undoReason = null;
+        }
+    }
+
+    // After a run that changed something: undo what succeeded (a failed multi-step run) or the whole change.
+    private static string? UndoLabel(ApplyResult result)
+    {
+        var succeeded = result.Steps.Count(static s => s.Outcome == Kubernetes.Writing.WriteOutcome.Succeeded);
+        return succeeded == 0 ? null
+            : result.Status == ApplyStatus.Succeeded ? "Undo this change…"
+            : $"Undo the {Words.Count(succeeded, "step")} that succeeded…";
+    }
+
+    private async Task UndoAsync()
+    {
+        if (Preview is not { } preview || _result is not { } result)
+        {
+            return;
+        }
+        _undoing = true;
+        _undoReason = null;
+        _undoPreview = null;
+        try
+        {
+            var current = await Executor.WaitForAppliedAsync(preview, result, TimeSpan.FromSeconds(10), CancellationToken.None);
+            if (current is null)
+            {
+                _undoReason = "The dashboard has not seen the applied change come back from the cluster yet; try again in a moment.";
+                return;
+            }
+            var applied = result.Steps.Where(static s => s.Outcome == Kubernetes.Writing.WriteOutcome.Succeeded).Select(static s => s.Patch);
+            var inverse = ChangeInverse.Undo(applied, current, preview.Plan.Request.Describe());
+            if (inverse.Request is not { } request)
+            {
+                _undoReason = $"This cannot be undone here: {inverse.Reason}";
+                return;
+            }
+            _undoPreview = await Executor.PreviewAsync(request, CancellationToken.None, Audit.AuditAction.Revert);
+        }
+        finally
+        {
+            _undoing = false;
         }
     }
 
