@@ -47,6 +47,14 @@ public static class ChangeInverse
         };
     }
 
+    /// <summary>Whether <paramref name="entry"/> is a succeeded dashboard change of a node or the speaker DaemonSet (worth offering a revert).</summary>
+    public static bool MayRevert(AuditEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry.Outcome == AuditOutcome.Succeeded && entry.TargetKind is "Node" or "DaemonSet" && entry.BeforeState is not null
+            && entry.Action is AuditAction.LabelNodes or AuditAction.TaintNodes or AuditAction.SetSpeakerPlacement or AuditAction.Revert;
+    }
+
     /// <summary>The change that reverts the audit entry <paramref name="entry"/>: its target's fields put back to its before-state.</summary>
     public static InverseChange Revert(AuditEntry entry, ClusterSnapshot current)
     {

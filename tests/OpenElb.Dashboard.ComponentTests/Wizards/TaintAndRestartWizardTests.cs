@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using OpenElb.Dashboard.Audit;
 using OpenElb.Dashboard.Components.Wizards;
+using OpenElb.Dashboard.Core.Changes;
 using OpenElb.Dashboard.Core.Validation;
 using OpenElb.Dashboard.Model;
 
@@ -135,5 +137,62 @@ public sealed class TaintAndRestartWizardTests : WizardTestContext
         Assert.Contains("worker-b1", cut.Find("[data-banner=restart-needed]").TextContent, StringComparison.Ordinal);
         Assert.Equal("wizards/restart-speakers?nodes=worker-b1", cut.Find("[data-link=restart]").GetAttribute("href"));
         Assert.Equal("metadata.labels[openelb.kubesphere.io/rack]:\n- rack-b\n+ rack-c", cut.Find("[data-diff=worker-b1]").TextContent);
+    }
+
+    [Fact]
+    public async Task Undo_AfterASucceededLabel_PreviewsTheInverseAndAppliesItAsARevert()
+    {
+        var cut = Open<LabelNodesWizard>("wizards/label-nodes?nodes=worker-c3");
+        cut.Find("#label-key").Input("example.com/team");
+        cut.Find("#label-value").Input("blue");
+        cut.Find("[data-action=preview]").Click();
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-dry-run=succeeded]")));
+        cut.Find("[data-action=apply]").Click();
+        cut.WaitForAssertion(() => Assert.Equal("succeeded", cut.Find("[data-section=result]").GetAttribute("data-status")), s_timeout);
+
+        cut.Find("[data-action=undo]").Click();
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-section=undo] [data-dry-run=succeeded]")), s_timeout);
+        Assert.Equal("metadata.labels[example.com/team]:\n- blue\n+ (absent)", cut.Find("[data-section=undo] [data-diff=worker-c3]").TextContent);
+        Assert.NotNull(cut.Find("#undo-wizard-preview"));
+        cut.Find("[data-section=undo] [data-action=apply]").Click();
+        cut.WaitForAssertion(() => Assert.Equal("succeeded", cut.Find("[data-section=undo] [data-section=result]").GetAttribute("data-status")), s_timeout);
+        var href = cut.Find("[data-section=undo] [data-link=audit]").GetAttribute("href")!;
+        var entry = Assert.Single(await Log.GetCorrelationAsync(Guid.Parse(href[(href.IndexOf('=', StringComparison.Ordinal) + 1)..]), Xunit.TestContext.Current.CancellationToken));
+        Assert.Equal(AuditAction.Revert, entry.Action);
+        await WaitForSnapshotAsync(s => !s.FindNode("worker-c3")!.Labels.ContainsKey("example.com/team"));
+    }
+
+    [Fact]
+    public async Task Revert_FromAnAuditEntry_ShowsTheFieldsPreviewsAndRestoresThem()
+    {
+        var ct = Xunit.TestContext.Current.CancellationToken;
+        var executor = Services.GetRequiredService<ChangeExecutor>();
+        var applied = await executor.ApplyAsync(await executor.PreviewAsync(SetNodeLabels.Add("example.com/team", "red", "worker-b4"), ct), null, ct);
+        var id = Assert.Single(applied.Steps).AuditEntryId!.Value;
+        await WaitForSnapshotAsync(s => s.FindNode("worker-b4")!.Labels.ContainsKey("example.com/team"));
+        var entry = Assert.Single(await Log.GetCorrelationAsync(applied.CorrelationId, ct));
+        Assert.True(ChangeInverse.MayRevert(entry));
+
+        var cut = Open<RevertWizard>($"wizards/revert?entry={id}");
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-table=fields]")), s_timeout);
+        Assert.Contains("red", cut.Find("[data-table=fields]").TextContent, StringComparison.Ordinal);
+        cut.Find("[data-action=preview]").Click();
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-dry-run=succeeded]")), s_timeout);
+        Assert.Equal("metadata.labels[example.com/team]:\n- red\n+ (absent)", cut.Find("[data-diff=worker-b4]").TextContent);
+        cut.Find("[data-action=apply]").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal("succeeded", cut.Find("[data-section=result]").GetAttribute("data-status")), s_timeout);
+        await WaitForSnapshotAsync(s => !s.FindNode("worker-b4")!.Labels.ContainsKey("example.com/team"));
+        var revert = Assert.Single(await AuditRunAsync(cut));
+        Assert.Equal(AuditAction.Revert, revert.Action);
+    }
+
+    [Fact]
+    public void Revert_UnknownEntry_SaysSo()
+    {
+        var cut = Open<RevertWizard>("wizards/revert?entry=987654");
+
+        cut.WaitForAssertion(() => Assert.Contains("no audit entry #987654", cut.Find("[data-banner=not-found]").TextContent, StringComparison.Ordinal), s_timeout);
     }
 }
