@@ -29,5 +29,10 @@ public static class KubernetesServiceCollectionExtensions
             provider.GetRequiredService<IClusterState>() is KubernetesClusterState state
                 ? new KubernetesFieldManagerLookup(state.Client).FindManagerAsync(target, path, cancellationToken)
                 : Task.FromResult<string?>(null);
+
+        public Task<FieldWriter?> FindLatestWriterAsync(ObjectRef target, CancellationToken cancellationToken) =>
+            provider.GetRequiredService<IClusterState>() is KubernetesClusterState state
+                ? new KubernetesFieldManagerLookup(state.Client).FindLatestWriterAsync(target, cancellationToken)
+                : Task.FromResult<FieldWriter?>(null);
     }
 }

@@ -23,4 +23,19 @@ public interface IFieldManagerLookup
     /// <returns>The manager name, or <c>null</c> when unknown.</returns>
     /// <exception cref="Exception">The API server could not be read (unreachable, denied); callers treat the manager as unknown.</exception>
     Task<string?> FindManagerAsync(ObjectRef target, string path, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Returns who wrote <paramref name="target"/> last: its newest <c>managedFields</c> entry, or <c>null</c> when it
+    /// carries none or is gone (used to say who won a conflict).
+    /// </summary>
+    /// <param name="target">The object (Node, DaemonSet or Deployment).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="Exception">The API server could not be read; callers treat the writer as unknown.</exception>
+    Task<FieldWriter?> FindLatestWriterAsync(ObjectRef target, CancellationToken cancellationToken) => Task.FromResult<FieldWriter?>(null);
 }
+
+/// <summary>A field manager's latest write to an object.</summary>
+/// <param name="Manager">The field manager (e.g. <c>kubectl-label</c>).</param>
+/// <param name="Operation"><c>Update</c> or <c>Apply</c>, when known.</param>
+/// <param name="Time">When it wrote, when known.</param>
+public sealed record FieldWriter(string Manager, string? Operation, DateTimeOffset? Time);

@@ -20,10 +20,35 @@ public sealed class KubernetesFieldManagerLookup(IKubernetes client) : IFieldMan
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        IList<V1ManagedFieldsEntry>? entries;
+        var entries = await ReadManagedFieldsAsync(target, cancellationToken).ConfigureAwait(false);
+        return ManagedFieldsMatcher.FindManager(entries, path);
+    }
+
+    /// <inheritdoc />
+    public async Task<FieldWriter?> FindLatestWriterAsync(ObjectRef target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var entries = await ReadManagedFieldsAsync(target, cancellationToken).ConfigureAwait(false);
+        // The newest entry; among entries without a time (or equal times) the last listed.
+        V1ManagedFieldsEntry? latest = null;
+        foreach (var entry in entries ?? [])
+        {
+            if (!string.IsNullOrEmpty(entry.Manager) && (latest is null || (entry.Time ?? DateTime.MinValue) >= (latest.Time ?? DateTime.MinValue)))
+            {
+                latest = entry;
+            }
+        }
+        return latest is null
+            ? null
+            : new FieldWriter(latest.Manager, latest.Operation, latest.Time is { } time ? new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)) : null);
+    }
+
+    // The object's managedFields; null when it is gone.
+    private async Task<IList<V1ManagedFieldsEntry>?> ReadManagedFieldsAsync(ObjectRef target, CancellationToken cancellationToken)
+    {
         try
         {
-            entries = target.Kind switch
+            return target.Kind switch
             {
                 "Node" => (await client.CoreV1.ReadNodeAsync(target.Name, cancellationToken: cancellationToken).ConfigureAwait(false)).Metadata?.ManagedFields,
                 "DaemonSet" => (await client.AppsV1.ReadNamespacedDaemonSetAsync(target.Name, Namespace(target), cancellationToken: cancellationToken).ConfigureAwait(false)).Metadata?.ManagedFields,
@@ -33,10 +58,9 @@ public sealed class KubernetesFieldManagerLookup(IKubernetes client) : IFieldMan
         }
         catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.NotFound)
         {
-            // Deleted since the change was seen: nobody to name.
+            // Deleted since: nobody to name.
             return null;
         }
-        return ManagedFieldsMatcher.FindManager(entries, path);
     }
 
     private static string Namespace(ObjectRef target) =>

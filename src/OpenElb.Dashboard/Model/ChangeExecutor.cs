@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using OpenElb.Dashboard.Audit;
 using OpenElb.Dashboard.Configuration;
+using OpenElb.Dashboard.Core.Abstractions;
 using OpenElb.Dashboard.Core.Changes;
 using OpenElb.Dashboard.Core.Cluster;
 using OpenElb.Dashboard.Core.Findings;
@@ -25,6 +26,7 @@ public sealed class ChangeExecutor(
     ClusterHost clusterHost,
     SqliteAuditLog auditLog,
     AuditStatus auditStatus,
+    IFieldManagerLookup fieldManagers,
     IOptions<DashboardOptions> options)
 {
     /// <summary>The message of a 409: the preview is stale.</summary>
@@ -166,6 +168,24 @@ public sealed class ChangeExecutor(
         };
     }
 
+    // After a 409: who wrote the object last (its newest managedFields entry), as a sentence, or "" when unknown.
+    private async Task<string> WhoWonAsync(ObjectRef target)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            return await fieldManagers.FindLatestWriterAsync(target, timeout.Token).ConfigureAwait(false) is { } writer
+                ? $" It was last written by {writer.Manager}{(writer.Time is { } time ? $" at {time.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" : "")}."
+                : "";
+        }
+#pragma warning disable CA1031 // Naming the winner is a courtesy: an unreadable object must not hide the conflict itself.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return "";
+        }
+    }
+
     private async Task<ApplyResult> RunAsync(ChangePreview preview, ClusterWriter writer, Guid correlation, CancellationToken cancellationToken)
     {
         var steps = new List<StepResult>(preview.Patches.Count);
@@ -192,7 +212,9 @@ public sealed class ChangeExecutor(
             }
             // Not cancellable from here on: a write that was sent must have its outcome recorded.
             var result = await writer.WriteAsync(patch, dryRun: false, CancellationToken.None).ConfigureAwait(false);
-            var message = result.Outcome == WriteOutcome.Conflict ? $"{ConflictMessage} The API server said: {result.Message}" : result.Message;
+            var message = result.Outcome == WriteOutcome.Conflict
+                ? $"{ConflictMessage}{await WhoWonAsync(patch.Target).ConfigureAwait(false)} The API server said: {result.Message}"
+                : result.Message;
             try
             {
                 await auditLog.CompleteAsync(id, ChangeAudit.Completion(result, message, ChangeAudit.AfterState(patch)), CancellationToken.None).ConfigureAwait(false);

@@ -36,6 +36,7 @@ public sealed class RestrictSpeakersWizardTests : DashboardTestContext, IAsyncLi
         Services.AddSingleton(_host);
         Services.AddSingleton<IClusterState>(_ => _host.State);
         Services.AddScoped<ChangeExecutor>();
+        Services.AddKubernetesFieldManagerLookup();
     }
 
     public async ValueTask InitializeAsync()

@@ -32,6 +32,7 @@ public abstract class WizardTestContext : DashboardTestContext, IAsyncLifetime
         Services.AddSingleton(Host);
         Services.AddSingleton<IClusterState>(_ => Host.State);
         Services.AddScoped<ChangeExecutor>();
+        Services.AddKubernetesFieldManagerLookup();
     }
 
     protected ClusterHost Host { get; } = new(

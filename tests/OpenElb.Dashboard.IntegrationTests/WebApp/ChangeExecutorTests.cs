@@ -209,6 +209,8 @@ public sealed class ChangeExecutorTests
         Assert.Equal(WriteOutcome.Conflict, step.Outcome);
         Assert.Equal(409, step.HttpStatus);
         Assert.StartsWith(ChangeExecutor.ConflictMessage, step.Message, StringComparison.Ordinal);
+        // Who won: kubectl label's field manager wrote the node last.
+        Assert.Contains("It was last written by kubectl-label at ", step.Message, StringComparison.Ordinal);
         Assert.Equal("", await LabelAsync(kubeconfig, "worker-c2"));
         var entry = Assert.Single(await app.Services.GetRequiredService<SqliteAuditLog>().GetCorrelationAsync(result.CorrelationId, ct).WaitAsync(TestTimeouts.Default, ct));
         Assert.Equal(AuditOutcome.Conflict, entry.Outcome);
