@@ -23,6 +23,9 @@ public enum AuditAction
     /// <summary>A speaker-relevant change the dashboard did not make.</summary>
     ObservedChange,
 
+    /// <summary>What the cluster showed once a dashboard change settled (or when following it timed out).</summary>
+    ObservedImpact,
+
     /// <summary>An API token was created.</summary>
     TokenCreated,
 

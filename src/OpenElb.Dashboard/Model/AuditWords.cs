@@ -24,6 +24,7 @@ public static class AuditWords
         AuditAction.RestartSpeakers => "Restart speakers",
         AuditAction.Revert => "Revert",
         AuditAction.ObservedChange => "Observed change",
+        AuditAction.ObservedImpact => "Observed impact",
         AuditAction.TokenCreated => "Token created",
         AuditAction.TokenRevoked => "Token revoked",
         _ => action.ToString(),
