@@ -94,4 +94,29 @@ public sealed class SpeakerPlacementWizardStatesTests : DashboardTestContext, IA
 
         Assert.Contains("disk full", cut.Find("[data-banner=audit-unavailable]").TextContent, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Preview_PlacementChangedInTheClusterSinceOpening_WarnsAndResetClearsIt()
+    {
+        Publish(Workers().Speaker(SpeakerPlacement.KubectlManifestDefault).Version(1).Build());
+        var cut = Render<SpeakerPlacementWizard>();
+        Publish(Workers().Speaker(SpeakerPlacement.KubectlManifestDefault with { Tolerations = [] }).Version(2).Build());
+        var views = Services.GetRequiredService<LiveViewService>();
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            while (views.Current.Snapshot.Speaker!.Placement.Tolerations.Count != 0)
+            {
+                await Task.Delay(20, timeout.Token);
+            }
+        }
+        cut.Find("[data-preset=node-selector]").Click();
+
+        cut.Find("[data-action=preview]").Click();
+
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-section=preview]")));
+        Assert.NotEmpty(cut.FindAll("[data-banner=placement-changed]"));
+        cut.Find("[data-action=reset]").Click();
+        Assert.Empty(cut.FindAll("[data-banner=placement-changed]"));
+        Assert.Empty(cut.FindAll("[data-toleration-row]"));
+    }
 }

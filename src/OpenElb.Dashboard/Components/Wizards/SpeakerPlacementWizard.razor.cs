@@ -16,6 +16,7 @@ public partial class SpeakerPlacementWizard : IDisposable
     private SpeakerDaemonSet? _speaker;
     private ChangePreview? _preview;
     private bool _previewing;
+    private bool _placementChanged;
 
     [Inject]
     public required ChangeExecutor Executor { get; init; }
@@ -37,6 +38,7 @@ public partial class SpeakerPlacementWizard : IDisposable
     {
         _speaker = LiveViews.Current.Snapshot.Speaker;
         _form = new SpeakerPlacementForm(_speaker?.Placement ?? SpeakerPlacement.Unrestricted);
+        _placementChanged = false;
         Invalidate();
     }
 
@@ -58,6 +60,8 @@ public partial class SpeakerPlacementWizard : IDisposable
             return;
         }
         _previewing = true;
+        // The editors do not follow the watch (that would overwrite the user's edits); say so when the cluster moved on.
+        _placementChanged = LiveViews.Current.Snapshot.Speaker?.Placement is { } live && !live.Equals(_form.Current);
         try
         {
             _preview = await Executor.PreviewAsync(_form.ToRequest(), CancellationToken.None);
