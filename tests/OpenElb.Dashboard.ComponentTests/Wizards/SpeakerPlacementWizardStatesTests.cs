@@ -57,7 +57,7 @@ public sealed class SpeakerPlacementWizardStatesTests : DashboardTestContext, IA
 
         cut.Find("[data-action=reset]").Click();
 
-        Assert.Empty(cut.FindAll("[data-banner=no-speaker]"));
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-banner=no-speaker]")));
         Assert.Equal("kubernetes.io/os", cut.Find("#selector-key-0").GetAttribute("value"));
     }
 
@@ -110,13 +110,14 @@ public sealed class SpeakerPlacementWizardStatesTests : DashboardTestContext, IA
             }
         }
         cut.Find("[data-preset=node-selector]").Click();
+        cut.WaitForAssertion(() => Assert.False(cut.Find("[data-action=preview]").HasAttribute("disabled")));
 
         cut.Find("[data-action=preview]").Click();
 
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-section=preview]")));
         Assert.NotEmpty(cut.FindAll("[data-banner=placement-changed]"));
         cut.Find("[data-action=reset]").Click();
-        Assert.Empty(cut.FindAll("[data-banner=placement-changed]"));
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-banner=placement-changed]")));
         Assert.Empty(cut.FindAll("[data-toleration-row]"));
     }
 }

@@ -85,7 +85,7 @@ public sealed class SpeakerPlacementWizardTests : DashboardTestContext, IAsyncLi
         var cut = Render<SpeakerPlacementWizard>();
         cut.Find("#selector-key-1").Input("openelb.kubesphere.io/rack");
         cut.Find("#selector-value-1").Input("rack-c");
-        Assert.Equal(nameof(PlacementParts.NodeSelector), cut.Find("[data-parts]").GetAttribute("data-parts"));
+        cut.WaitForAssertion(() => Assert.Equal(nameof(PlacementParts.NodeSelector), cut.Find("[data-parts]").GetAttribute("data-parts")));
 
         cut.Find("[data-action=preview]").Click();
 
@@ -102,7 +102,7 @@ public sealed class SpeakerPlacementWizardTests : DashboardTestContext, IAsyncLi
 
         // An edit after the preview makes it stale: it disappears until previewed again.
         cut.Find("#selector-value-1").Input("rack-b");
-        Assert.Empty(cut.FindAll("[data-section=preview]"));
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-section=preview]")));
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class SpeakerPlacementWizardTests : DashboardTestContext, IAsyncLi
     {
         var cut = Render<SpeakerPlacementWizard>();
         cut.Find("[data-action=add-term]").Click();
-        cut.Find("#term-0-expr-0-key").Input("example.com/size");
+        cut.WaitForElement("#term-0-expr-0-key").Input("example.com/size");
         var select = cut.FindComponents<MudSelect<string>>().Single();
 
         await cut.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(SelectorOperators.Gt));
@@ -139,7 +139,7 @@ public sealed class SpeakerPlacementWizardTests : DashboardTestContext, IAsyncLi
         Assert.Equal(nameof(PlacementParts.NodeAffinity), cut.Find("[data-parts]").GetAttribute("data-parts"));
 
         await cut.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(SelectorOperators.Exists));
-        Assert.Empty(cut.FindAll("#term-0-expr-0-values"));
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#term-0-expr-0-values")));
         Assert.False(Disabled(cut, "preview"));
     }
 
@@ -151,7 +151,7 @@ public sealed class SpeakerPlacementWizardTests : DashboardTestContext, IAsyncLi
 
         cut.Find("[data-preset=toleration]").Click();
 
-        Assert.Equal("openelb-speaker", cut.Find("#toleration-2-key").GetAttribute("value"));
+        cut.WaitForAssertion(() => Assert.Equal("openelb-speaker", cut.Find("#toleration-2-key").GetAttribute("value")));
         Assert.Equal("true", cut.Find("#toleration-2-value").GetAttribute("value"));
         Assert.Equal(nameof(PlacementParts.Tolerations), cut.Find("[data-parts]").GetAttribute("data-parts"));
         cut.Find("[data-action=preview]").Click();
@@ -165,13 +165,17 @@ public sealed class SpeakerPlacementWizardTests : DashboardTestContext, IAsyncLi
     {
         var cut = Render<SpeakerPlacementWizard>();
         cut.Find("[data-preset=node-affinity]").Click();
+        cut.WaitForElement("#term-0-expr-0-key");
         cut.FindAll("[data-action=remove-toleration]")[0].Click();
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-toleration-row]")));
         Assert.Equal((PlacementParts.NodeAffinity | PlacementParts.Tolerations).ToString(), cut.Find("[data-parts]").GetAttribute("data-parts"));
         Assert.Equal("openelb-speaker", cut.Find("#term-0-expr-0-key").GetAttribute("value"));
+        cut.Find("[data-action=add-term]").Click();
+        cut.WaitForAssertion(() => Assert.Equal(["Term 1", "or term 2"], cut.FindAll("[data-term] h3").Select(static h => h.TextContent.Trim())));
 
         cut.Find("[data-action=reset]").Click();
 
-        Assert.Equal(nameof(PlacementParts.None), cut.Find("[data-parts]").GetAttribute("data-parts"));
+        cut.WaitForAssertion(() => Assert.Equal(nameof(PlacementParts.None), cut.Find("[data-parts]").GetAttribute("data-parts")));
         Assert.Empty(cut.FindAll("[data-term]"));
         Assert.Equal(2, cut.FindAll("[data-toleration-row]").Count);
         Assert.True(Disabled(cut, "preview"));
@@ -183,6 +187,7 @@ public sealed class SpeakerPlacementWizardTests : DashboardTestContext, IAsyncLi
         var ct = TestContext.Current.CancellationToken;
         var cut = Render<SpeakerPlacementWizard>();
         cut.Find("[data-preset=toleration]").Click();
+        cut.WaitForAssertion(() => Assert.False(Disabled(cut, "preview")));
         cut.Find("[data-action=preview]").Click();
         cut.WaitForAssertion(() => Assert.False(Disabled(cut, "apply")));
 
