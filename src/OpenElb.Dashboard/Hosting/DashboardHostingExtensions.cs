@@ -39,20 +39,32 @@ public static class DashboardHostingExtensions
         services.AddHostedService(static sp => sp.GetRequiredService<ClusterHost>());
         services.TryAddSingleton(static sp => sp.GetRequiredService<ClusterHost>().State);
         services.TryAddSingleton<LiveViewService>();
-        services.TryAddScoped<ChangeExecutor>();
+        services.AddChangeWizards();
 
         services.AddAuditLog(options => builder.Configuration.GetSection(AuditOptions.SectionName).Bind(options));
         services.TryAddSingleton<AuditStatus>();
         services.AddHostedService<AuditStartup>();
         services.AddHostedService<AuditReconcileService>();
         // Speaker-relevant changes made outside the dashboard (kubectl, GitOps, Helm) become observed audit entries.
-        services.AddKubernetesFieldManagerLookup();
         services.AddObservedChangeRecording();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddHealthChecks();
         return builder;
+    }
+
+    /// <summary>
+    /// The wizards' server side: the per-circuit executor, the field-manager lookup (who won a conflict, drift) and the
+    /// singleton that follows applied changes. Needs the cluster state, the live views and the audit log.
+    /// </summary>
+    public static IServiceCollection AddChangeWizards(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddScoped<ChangeExecutor>();
+        services.TryAddSingleton<ChangeFollowService>();
+        services.AddKubernetesFieldManagerLookup();
+        return services;
     }
 
     /// <summary>Maps the pages, static assets and health endpoint.</summary>

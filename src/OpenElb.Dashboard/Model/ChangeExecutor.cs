@@ -27,6 +27,7 @@ public sealed class ChangeExecutor(
     SqliteAuditLog auditLog,
     AuditStatus auditStatus,
     IFieldManagerLookup fieldManagers,
+    ChangeFollowService follow,
     IOptions<DashboardOptions> options)
 {
     /// <summary>The message of a 409: the preview is stale.</summary>
@@ -127,7 +128,13 @@ public sealed class ChangeExecutor(
         Changed?.Invoke();
         try
         {
-            return await RunAsync(preview, writer, correlation, cancellationToken).ConfigureAwait(false);
+            var result = await RunAsync(preview, writer, correlation, cancellationToken).ConfigureAwait(false);
+            if (result.Steps.Any(static s => s.Outcome == WriteOutcome.Succeeded))
+            {
+                // Followed by a singleton until the cluster shows the prediction: the user may leave and come back.
+                follow.Start(correlation, preview.Plan);
+            }
+            return result;
         }
         finally
         {

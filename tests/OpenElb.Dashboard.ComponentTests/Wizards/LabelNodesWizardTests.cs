@@ -76,7 +76,7 @@ public sealed class LabelNodesWizardTests : WizardTestContext
         Assert.Equal("succeeded", cut.Find("[data-table=steps] tr[data-step='1']").GetAttribute("data-outcome"));
         var href = cut.Find("[data-link=audit]").GetAttribute("href")!;
         var correlation = Guid.Parse(href[(href.IndexOf('=', StringComparison.Ordinal) + 1)..]);
-        var entry = Assert.Single(await Log.GetCorrelationAsync(correlation, TestContext.Current.CancellationToken).WaitAsync(s_timeout, TestContext.Current.CancellationToken));
+        var entry = Assert.Single(await Log.GetStepsAsync(correlation, TestContext.Current.CancellationToken).WaitAsync(s_timeout, TestContext.Current.CancellationToken));
         Assert.Equal(AuditOutcome.Succeeded, entry.Outcome);
         Assert.Equal("worker-a1", entry.TargetName);
         Assert.Equal("""{"metadata.labels[openelb-speaker]":null}""", entry.AfterState);

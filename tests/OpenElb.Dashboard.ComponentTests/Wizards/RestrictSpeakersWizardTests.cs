@@ -35,8 +35,7 @@ public sealed class RestrictSpeakersWizardTests : DashboardTestContext, IAsyncLi
         _store.Register(Services);
         Services.AddSingleton(_host);
         Services.AddSingleton<IClusterState>(_ => _host.State);
-        Services.AddScoped<ChangeExecutor>();
-        Services.AddKubernetesFieldManagerLookup();
+        Services.AddChangeWizards();
     }
 
     public async ValueTask InitializeAsync()

@@ -16,7 +16,7 @@ public sealed class SpeakerPlacementWizardStatesTests : DashboardTestContext, IA
     public SpeakerPlacementWizardStatesTests()
     {
         _store.Register(Services);
-        Services.AddScoped<ChangeExecutor>();
+        Services.AddChangeWizards();
     }
 
     async ValueTask IAsyncDisposable.DisposeAsync()

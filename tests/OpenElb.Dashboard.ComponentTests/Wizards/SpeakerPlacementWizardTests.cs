@@ -36,7 +36,7 @@ public sealed class SpeakerPlacementWizardTests : DashboardTestContext, IAsyncLi
         _store.Register(Services);
         Services.AddSingleton(_host);
         Services.AddSingleton<IClusterState>(_ => _host.State);
-        Services.AddScoped<ChangeExecutor>();
+        Services.AddChangeWizards();
     }
 
     public async ValueTask InitializeAsync()
@@ -196,7 +196,7 @@ public sealed class SpeakerPlacementWizardTests : DashboardTestContext, IAsyncLi
         cut.WaitForAssertion(() => Assert.Equal("succeeded", cut.Find("[data-section=result]").GetAttribute("data-status")));
         var href = cut.Find("[data-link=audit]").GetAttribute("href")!;
         var correlation = Guid.Parse(href[(href.IndexOf('=', StringComparison.Ordinal) + 1)..]);
-        var entry = Assert.Single(await Services.GetRequiredService<SqliteAuditLog>().GetCorrelationAsync(correlation, ct).WaitAsync(s_timeout, ct));
+        var entry = Assert.Single(await Services.GetRequiredService<SqliteAuditLog>().GetStepsAsync(correlation, ct).WaitAsync(s_timeout, ct));
         Assert.Equal(AuditOutcome.Succeeded, entry.Outcome);
         Assert.Equal(AuditAction.SetSpeakerPlacement, entry.Action);
         using var timeout = new CancellationTokenSource(s_timeout);

@@ -74,6 +74,11 @@ public sealed class TaintAndRestartWizardTests : WizardTestContext
         Assert.Equal("""{"spec.taints":null}""", entry.BeforeState);
         Assert.Equal("""{"spec.taints":"example.com/maintenance=yes:NoExecute"}""", entry.AfterState);
         await WaitForSnapshotAsync(s => s.FindNode("worker-b2")!.Taints.Any(t => t.Key == "example.com/maintenance"));
+        // Followed live until the evicted speaker is gone and leaf-b shows the one predicted session.
+        cut.WaitForAssertion(() => Assert.Equal("settled", cut.Find("[data-section=follow]").GetAttribute("data-follow")), TimeSpan.FromSeconds(60));
+        Assert.Equal("no speaker", cut.Find("[data-table=follow-nodes] tr[data-node=worker-b2] td:nth-child(3)").TextContent);
+        Assert.Equal("1", cut.Find("[data-table=follow-routers] tr[data-router=leaf-b] td:nth-child(3)").TextContent);
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-link=impact]")), s_timeout);
     }
 
     [Fact]
@@ -158,7 +163,7 @@ public sealed class TaintAndRestartWizardTests : WizardTestContext
         cut.Find("[data-section=undo] [data-action=apply]").Click();
         cut.WaitForAssertion(() => Assert.Equal("succeeded", cut.Find("[data-section=undo] [data-section=result]").GetAttribute("data-status")), s_timeout);
         var href = cut.Find("[data-section=undo] [data-link=audit]").GetAttribute("href")!;
-        var entry = Assert.Single(await Log.GetCorrelationAsync(Guid.Parse(href[(href.IndexOf('=', StringComparison.Ordinal) + 1)..]), Xunit.TestContext.Current.CancellationToken));
+        var entry = Assert.Single(await Log.GetStepsAsync(Guid.Parse(href[(href.IndexOf('=', StringComparison.Ordinal) + 1)..]), Xunit.TestContext.Current.CancellationToken));
         Assert.Equal(AuditAction.Revert, entry.Action);
         await WaitForSnapshotAsync(s => !s.FindNode("worker-c3")!.Labels.ContainsKey("example.com/team"));
     }
@@ -171,7 +176,7 @@ public sealed class TaintAndRestartWizardTests : WizardTestContext
         var applied = await executor.ApplyAsync(await executor.PreviewAsync(SetNodeLabels.Add("example.com/team", "red", "worker-b4"), ct), null, ct);
         var id = Assert.Single(applied.Steps).AuditEntryId!.Value;
         await WaitForSnapshotAsync(s => s.FindNode("worker-b4")!.Labels.ContainsKey("example.com/team"));
-        var entry = Assert.Single(await Log.GetCorrelationAsync(applied.CorrelationId, ct));
+        var entry = Assert.Single(await Log.GetStepsAsync(applied.CorrelationId, ct));
         Assert.True(ChangeInverse.MayRevert(entry));
 
         var cut = Open<RevertWizard>($"wizards/revert?entry={id}");

@@ -8,7 +8,6 @@ using OpenElb.Dashboard.Configuration;
 using OpenElb.Dashboard.Core.Abstractions;
 using OpenElb.Dashboard.Hosting;
 using OpenElb.Dashboard.Kubernetes;
-using OpenElb.Dashboard.Model;
 using TestContext = Xunit.TestContext;
 
 namespace OpenElb.Dashboard.ComponentTests.Wizards;
@@ -31,8 +30,7 @@ public abstract class WizardTestContext : DashboardTestContext, IAsyncLifetime
         _store.Register(Services);
         Services.AddSingleton(Host);
         Services.AddSingleton<IClusterState>(_ => Host.State);
-        Services.AddScoped<ChangeExecutor>();
-        Services.AddKubernetesFieldManagerLookup();
+        Services.AddChangeWizards();
     }
 
     protected ClusterHost Host { get; } = new(
@@ -75,7 +73,7 @@ public abstract class WizardTestContext : DashboardTestContext, IAsyncLifetime
         var href = cut.Find("[data-link=audit]").GetAttribute("href")!;
         var correlation = Guid.Parse(href[(href.IndexOf('=', StringComparison.Ordinal) + 1)..]);
         var ct = TestContext.Current.CancellationToken;
-        return await Log.GetCorrelationAsync(correlation, ct).WaitAsync(s_timeout, ct);
+        return await Log.GetStepsAsync(correlation, ct).WaitAsync(s_timeout, ct);
     }
 
     /// <summary>Waits until the dashboard's watch shows <paramref name="condition"/> on the shared snapshot.</summary>

@@ -46,7 +46,7 @@ public sealed class ChangeExecutorTests
         Assert.Equal("true", await LabelAsync(kubeconfig, "worker-c2"));
 
         var log = app.Services.GetRequiredService<SqliteAuditLog>();
-        var entries = await log.GetCorrelationAsync(result.CorrelationId, ct).WaitAsync(TestTimeouts.Default, ct);
+        var entries = await log.GetStepsAsync(result.CorrelationId, ct).WaitAsync(TestTimeouts.Default, ct);
         Assert.Equal([1, 2], entries.Select(static e => e.Step).Order());
         foreach (var entry in entries)
         {
@@ -130,7 +130,7 @@ public sealed class ChangeExecutorTests
         Assert.Null(step.AuditEntryId);
         Assert.Equal("", await LabelAsync(kubeconfig, "worker-c2"));
         var log = app.Services.GetRequiredService<SqliteAuditLog>();
-        Assert.Empty(await log.GetCorrelationAsync(result.CorrelationId, ct).WaitAsync(TestTimeouts.Default, ct));
+        Assert.Empty(await log.GetStepsAsync(result.CorrelationId, ct).WaitAsync(TestTimeouts.Default, ct));
     }
 
     [Fact]
@@ -212,7 +212,7 @@ public sealed class ChangeExecutorTests
         // Who won: kubectl label's field manager wrote the node last.
         Assert.Contains("It was last written by kubectl-label at ", step.Message, StringComparison.Ordinal);
         Assert.Equal("", await LabelAsync(kubeconfig, "worker-c2"));
-        var entry = Assert.Single(await app.Services.GetRequiredService<SqliteAuditLog>().GetCorrelationAsync(result.CorrelationId, ct).WaitAsync(TestTimeouts.Default, ct));
+        var entry = Assert.Single(await app.Services.GetRequiredService<SqliteAuditLog>().GetStepsAsync(result.CorrelationId, ct).WaitAsync(TestTimeouts.Default, ct));
         Assert.Equal(AuditOutcome.Conflict, entry.Outcome);
         Assert.Equal(409, entry.HttpStatus);
         Assert.Null(entry.AfterState);
@@ -240,7 +240,7 @@ public sealed class ChangeExecutorTests
         Assert.Equal([WriteOutcome.Succeeded, WriteOutcome.Conflict], result.Steps.Select(static s => s.Outcome));
         Assert.Equal("true", await LabelAsync(kubeconfig, "worker-b3"));
         Assert.Equal("", await LabelAsync(kubeconfig, "worker-c2"));
-        var run = await log.GetCorrelationAsync(result.CorrelationId, ct).WaitAsync(TestTimeouts.Default, ct);
+        var run = await log.GetStepsAsync(result.CorrelationId, ct).WaitAsync(TestTimeouts.Default, ct);
         Assert.Equal([(1, AuditOutcome.Succeeded), (2, AuditOutcome.Conflict)], run.Select(static e => (e.Step, e.Outcome)));
 
         // Undo: the succeeded step's fields back to their before-values, planned once the watch has shown the change.
@@ -256,7 +256,7 @@ public sealed class ChangeExecutorTests
 
         Assert.Equal(ApplyStatus.Succeeded, undone.Status);
         Assert.Equal("", await LabelAsync(kubeconfig, "worker-b3"));
-        var entry = Assert.Single(await log.GetCorrelationAsync(undone.CorrelationId, ct).WaitAsync(TestTimeouts.Default, ct));
+        var entry = Assert.Single(await log.GetStepsAsync(undone.CorrelationId, ct).WaitAsync(TestTimeouts.Default, ct));
         Assert.Equal(AuditAction.Revert, entry.Action);
         Assert.Equal("""{"metadata.labels[openelb-speaker]":"true"}""", entry.BeforeState);
         Assert.Equal("""{"metadata.labels[openelb-speaker]":null}""", entry.AfterState);
@@ -329,6 +329,77 @@ public sealed class ChangeExecutorTests
         Assert.Contains("cannot be brought back", pod.Reason, StringComparison.Ordinal);
         Assert.Null(drift.Request);
         Assert.Contains("Only changes the dashboard made", drift.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Follow_NodeGainsASpeaker_SettlesAndRecordsTheObservedImpactInTheSameRun()
+    {
+        await using var app = DashboardFactory.Demo();
+        var (kubeconfig, scope) = await ConnectAsync(app);
+        using var _ = scope;
+        var executor = scope.ServiceProvider.GetRequiredService<ChangeExecutor>();
+        var follow = app.Services.GetRequiredService<ChangeFollowService>();
+        follow.Interval = TimeSpan.FromMilliseconds(50);
+        var log = app.Services.GetRequiredService<SqliteAuditLog>();
+        var ct = TestContext.Current.CancellationToken;
+        var preview = await executor.PreviewAsync(SetNodeLabels.Add(SpeakerLabel, "true", "worker-c2"), ct).WaitAsync(TestTimeouts.Default, ct);
+        var leafC = Assert.Single(preview.Plan.Routers, static r => r.Name == "leaf-c");
+        Assert.Equal((1, 2), (leafC.EstablishedBefore, leafC.EstablishedAfter));
+
+        var result = await executor.ApplyAsync(preview, null, ct).WaitAsync(TestTimeouts.Default, ct);
+
+        var run = follow.Find(result.CorrelationId);
+        Assert.NotNull(run);
+        using (var timeout = new CancellationTokenSource(TestTimeouts.Default))
+        {
+            while (run.AuditEntryId is null)
+            {
+                await Task.Delay(50, timeout.Token);
+            }
+        }
+        Assert.True(run.Settled);
+        Assert.Equal("speaker running and ready", Assert.Single(run.State.Nodes).Observed);
+        Assert.Equal(2, Assert.Single(run.State.Routers, static r => r.Router == "leaf-c").Established);
+        // kubectl agrees: a speaker pod runs on worker-c2.
+        var pods = (await Kubectl.RunAsync(kubeconfig, "get", "pods", "-n", "openelb-system", "--field-selector", "spec.nodeName=worker-c2", "-o", "name")).EnsureSuccess().StdOut;
+        Assert.Contains("pod/", pods, StringComparison.Ordinal);
+        var entries = await log.GetCorrelationAsync(result.CorrelationId, ct).WaitAsync(TestTimeouts.Default, ct);
+        Assert.Equal([AuditAction.LabelNodes, AuditAction.ObservedImpact], entries.Select(static e => e.Action));
+        var impact = entries[^1];
+        Assert.Equal(2, impact.Step);
+        Assert.Equal(AuditOutcome.Observed, impact.Outcome);
+        Assert.StartsWith("Settled after", impact.Message, StringComparison.Ordinal);
+        using var observed = JsonDocument.Parse(impact.ObservedImpact!);
+        Assert.True(observed.RootElement.GetProperty("settled").GetBoolean());
+        Assert.True((await log.VerifyChainAsync(ct).WaitAsync(TestTimeouts.Default, ct)).IsValid);
+    }
+
+    [Fact]
+    public async Task Follow_TimeRunsOut_RecordsNotSettledWithWhatDiffered()
+    {
+        await using var app = DashboardFactory.Demo();
+        var (_, scope) = await ConnectAsync(app);
+        using var _ = scope;
+        var executor = scope.ServiceProvider.GetRequiredService<ChangeExecutor>();
+        var follow = app.Services.GetRequiredService<ChangeFollowService>();
+        follow.Timeout = TimeSpan.Zero;
+        var ct = TestContext.Current.CancellationToken;
+        var preview = await executor.PreviewAsync(SetNodeLabels.Add(SpeakerLabel, "true", "worker-c3"), ct).WaitAsync(TestTimeouts.Default, ct);
+
+        var result = await executor.ApplyAsync(preview, null, ct).WaitAsync(TestTimeouts.Default, ct);
+
+        var run = follow.Find(result.CorrelationId)!;
+        using (var timeout = new CancellationTokenSource(TestTimeouts.Default))
+        {
+            while (run.AuditEntryId is null)
+            {
+                await Task.Delay(20, timeout.Token);
+            }
+        }
+        Assert.False(run.Settled);
+        var impact = (await app.Services.GetRequiredService<SqliteAuditLog>().GetCorrelationAsync(result.CorrelationId, ct).WaitAsync(TestTimeouts.Default, ct))[^1];
+        Assert.Equal(AuditAction.ObservedImpact, impact.Action);
+        Assert.StartsWith("Not settled after 0 s: worker-c3: no speaker", impact.Message, StringComparison.Ordinal);
     }
 
     private static async Task<string> JsonPathAsync(string kubeconfig, string what, string path)

@@ -92,7 +92,7 @@ public sealed class RestrictSpeakersChangeTests
     private static async Task AssertOneRunAsync(DashboardFactory app, ApplyResult result, params string[] labelled)
     {
         var ct = TestContext.Current.CancellationToken;
-        var entries = (await app.Services.GetRequiredService<SqliteAuditLog>().GetCorrelationAsync(result.CorrelationId, ct).WaitAsync(TestTimeouts.Default, ct))
+        var entries = (await app.Services.GetRequiredService<SqliteAuditLog>().GetStepsAsync(result.CorrelationId, ct).WaitAsync(TestTimeouts.Default, ct))
             .OrderBy(static e => e.Sequence)
             .ToArray();
         // Begun in step order: the chain sequence and the step numbers agree.

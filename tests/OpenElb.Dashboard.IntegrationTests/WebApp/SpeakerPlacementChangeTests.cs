@@ -105,7 +105,7 @@ public sealed class SpeakerPlacementChangeTests
         var result = await scope.ServiceProvider.GetRequiredService<ChangeExecutor>()
             .ApplyAsync(preview, preview.RequiresConfirmation ? preview.ConfirmationWord : null, ct).WaitAsync(TestTimeouts.Default, ct);
         Assert.Equal(ApplyStatus.Succeeded, result.Status);
-        var entry = Assert.Single(await app.Services.GetRequiredService<SqliteAuditLog>().GetCorrelationAsync(result.CorrelationId, ct).WaitAsync(TestTimeouts.Default, ct));
+        var entry = Assert.Single(await app.Services.GetRequiredService<SqliteAuditLog>().GetStepsAsync(result.CorrelationId, ct).WaitAsync(TestTimeouts.Default, ct));
         Assert.Equal(AuditOutcome.Succeeded, entry.Outcome);
         Assert.Equal(AuditAction.SetSpeakerPlacement, entry.Action);
         Assert.Equal("openelb-speaker", entry.TargetName);
