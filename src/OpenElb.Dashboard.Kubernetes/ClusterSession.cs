@@ -19,6 +19,7 @@ public sealed class ClusterSession : IAsyncDisposable
         Server = client.BaseUri.GetLeftPart(UriPartial.Authority);
         State = new KubernetesClusterState(client, time, stateOptions);
         Writer = new ClusterWriter(client);
+        Access = new AccessReviewer(client);
     }
 
     /// <summary>The API server's address (scheme, host and port only: never credentials).</summary>
@@ -29,6 +30,9 @@ public sealed class ClusterSession : IAsyncDisposable
 
     /// <summary>The cluster writer.</summary>
     public ClusterWriter Writer { get; }
+
+    /// <summary>Access reviews of the dashboard's own identity.</summary>
+    public AccessReviewer Access { get; }
 
     /// <summary>The feed as the app sees it.</summary>
     public IClusterState ClusterState => State;

@@ -32,6 +32,7 @@ public static class DashboardHostingExtensions
         services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DashboardOptions>, ValidateDashboardOptions>();
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.SectionName));
+        services.AddOptions<ChangeAuthorizationOptions>().Bind(builder.Configuration.GetSection(ChangeAuthorizationOptions.SectionName));
         services.AddOptions<ClusterConnectionOptions>().Bind(builder.Configuration.GetSection("Cluster"));
 
         services.TryAddSingleton(TimeProvider.System);
@@ -61,8 +62,11 @@ public static class DashboardHostingExtensions
     public static IServiceCollection AddChangeWizards(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions();
         services.TryAddScoped<ChangeExecutor>();
         services.TryAddSingleton<ChangeFollowService>();
+        services.TryAddSingleton<ChangePermissions>();
+        services.TryAddSingleton<ChangeAuthorization>();
         services.AddKubernetesFieldManagerLookup();
         return services;
     }

@@ -28,6 +28,7 @@ public sealed class ChangeExecutor(
     AuditStatus auditStatus,
     IFieldManagerLookup fieldManagers,
     ChangeFollowService follow,
+    ChangeAuthorization authorization,
     IOptions<DashboardOptions> options)
 {
     /// <summary>The message of a 409: the preview is stale.</summary>
@@ -103,6 +104,12 @@ public sealed class ChangeExecutor(
         {
             return ApplyResult.Refused(correlation, "The change would change nothing.");
         }
+        if (authorization.WhyNot(ChangeAudit.ActorUserName) is { } notAllowed)
+        {
+            // Refused on the server whatever the page offered; the attempt is recorded for reviewers.
+            await RecordDeniedAsync(preview, correlation, notAllowed, cancellationToken).ConfigureAwait(false);
+            return ApplyResult.Refused(correlation, notAllowed);
+        }
         if (preview.RequiresConfirmation && !string.Equals(confirmation?.Trim(), preview.ConfirmationWord, StringComparison.Ordinal))
         {
             return ApplyResult.Refused(correlation, $"Type “{preview.ConfirmationWord}” to confirm: a router would drop below {preview.MinimumSessions} established sessions.");
@@ -173,6 +180,26 @@ public sealed class ChangeExecutor(
             "DaemonSet" => now.Speaker?.ResourceVersion is { } version && version != before.Speaker?.ResourceVersion,
             _ => true,
         };
+    }
+
+    /// <summary>Whether the current actor may apply changes (the pages disable Apply when not; the server refuses anyway).</summary>
+    public string? WhyNotAllowed => authorization.WhyNot(ChangeAudit.ActorUserName);
+
+    private async Task RecordDeniedAsync(ChangePreview preview, Guid correlation, string reason, CancellationToken cancellationToken)
+    {
+        if (!auditStatus.IsAvailable)
+        {
+            return;
+        }
+        try
+        {
+            var id = await auditLog.BeginAsync(ChangeAudit.Pending(preview, preview.Patches[0], correlation, 1), cancellationToken).ConfigureAwait(false);
+            await auditLog.CompleteAsync(id, new AuditCompletion(AuditOutcome.Denied, null, $"Not sent: {reason}"), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (AuditUnavailableException)
+        {
+            // Nothing was sent either way; the refusal stands.
+        }
     }
 
     // After a 409: who wrote the object last (its newest managedFields entry), as a sentence, or "" when unknown.

@@ -200,4 +200,43 @@ public sealed class TaintAndRestartWizardTests : WizardTestContext
 
         cut.WaitForAssertion(() => Assert.Contains("no audit entry #987654", cut.Find("[data-banner=not-found]").TextContent, StringComparison.Ordinal), s_timeout);
     }
+
+    [Fact]
+    public void AccessReview_PatchNodesDenied_BannerNamesTheKubectlCheckAndApplyStaysDisabled()
+    {
+        Host.Simulator!.Faults.DeniedPermissions = [new OpenElb.Dashboard.Simulator.Faults.ResourceAccess("patch", "", "nodes")];
+        var cut = Open<TaintNodesWizard>("wizards/taint-nodes?nodes=worker-c2");
+
+        cut.WaitForAssertion(() => Assert.Contains("kubectl auth can-i patch nodes", cut.Find("[data-banner=access-denied]").TextContent, StringComparison.Ordinal), s_timeout);
+        Assert.Equal("patch:nodes", cut.Find("[data-banner=access-denied]").GetAttribute("data-access"));
+        cut.Find("#taint-key").Input("dedicated");
+        cut.Find("[data-action=preview]").Click();
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-banner=apply-denied]")), s_timeout);
+        Assert.Equal("denied", cut.Find("[data-dry-run]").GetAttribute("data-dry-run"));
+        Assert.True(Disabled(cut, "apply"));
+    }
+
+    [Fact]
+    public void AccessReview_RestartAllowed_NoBanner()
+    {
+        var cut = Open<RestartSpeakersWizard>("wizards/restart-speakers?nodes=worker-a1");
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-action=preview]")));
+        Assert.Empty(cut.FindAll("[data-banner=access-denied]"));
+        Assert.Empty(cut.FindAll("[data-banner=access-unknown]"));
+    }
+
+    [Fact]
+    public void ReadOnlyDashboard_PreviewWorksApplyDisabledWithTheReason()
+    {
+        Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<OpenElb.Dashboard.Configuration.ChangeAuthorizationOptions>>().Value.ReadOnly = true;
+        var cut = Open<RestartSpeakersWizard>("wizards/restart-speakers?nodes=worker-a1");
+
+        cut.Find("[data-action=preview]").Click();
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-dry-run=succeeded]")), s_timeout);
+        Assert.Contains("read-only", cut.Find("[data-banner=not-allowed]").TextContent, StringComparison.Ordinal);
+        Assert.True(Disabled(cut, "apply"));
+    }
 }

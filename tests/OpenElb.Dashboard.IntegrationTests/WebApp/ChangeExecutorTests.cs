@@ -402,6 +402,36 @@ public sealed class ChangeExecutorTests
         Assert.StartsWith("Not settled after 0 s: worker-c3: no speaker", impact.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Authorization:ReadOnly", "true", "read-only")]
+    [InlineData("Authorization:Admins:0", "someone-else", "is not an admin of this dashboard")]
+    public async Task Apply_ActorNotAllowed_RefusedOnTheServerRecordedAsDeniedAndNothingSent(string key, string value, string reason)
+    {
+        await using var app = new DashboardFactory(new Dictionary<string, string?>
+        {
+            ["Cluster:Mode"] = "Demo",
+            ["Demo:Scenario"] = "demo",
+            [key] = value,
+        });
+        var (kubeconfig, scope) = await ConnectAsync(app);
+        using var _ = scope;
+        var executor = scope.ServiceProvider.GetRequiredService<ChangeExecutor>();
+        var ct = TestContext.Current.CancellationToken;
+        Assert.Contains(reason, executor.WhyNotAllowed, StringComparison.Ordinal);
+        var preview = await executor.PreviewAsync(SetNodeLabels.Add(SpeakerLabel, "true", "worker-c2"), ct).WaitAsync(TestTimeouts.Default, ct);
+
+        var result = await executor.ApplyAsync(preview, null, ct).WaitAsync(TestTimeouts.Default, ct);
+
+        Assert.Equal(ApplyStatus.Refused, result.Status);
+        Assert.Contains(reason, result.Message, StringComparison.Ordinal);
+        Assert.Equal("", await LabelAsync(kubeconfig, "worker-c2"));
+        var entry = Assert.Single(await app.Services.GetRequiredService<SqliteAuditLog>().GetStepsAsync(result.CorrelationId, ct).WaitAsync(TestTimeouts.Default, ct));
+        Assert.Equal(AuditOutcome.Denied, entry.Outcome);
+        Assert.Null(entry.HttpStatus);
+        Assert.StartsWith("Not sent: ", entry.Message, StringComparison.Ordinal);
+        Assert.Equal(Environment.UserName, entry.ActorUserName);
+    }
+
     private static async Task<string> JsonPathAsync(string kubeconfig, string what, string path)
     {
         var args = new List<string> { "get" };
