@@ -36,6 +36,12 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
     [InlineData("/findings")]
     [InlineData("/speakers")]
     [InlineData("/audit")]
+    [InlineData("/wizards/label-nodes?nodes=worker-c1")]
+    [InlineData("/wizards/taint-nodes?nodes=worker-c1")]
+    [InlineData("/wizards/restart-speakers?nodes=worker-c1")]
+    [InlineData("/wizards/speaker-placement")]
+    [InlineData("/wizards/restrict-speakers?router=leaf-c")]
+    [InlineData("/wizards/revert")]
     public async Task Page_EveryControlNamed_OneH1(string path)
     {
         var page = await fixture.NewPageAsync();

@@ -132,6 +132,9 @@ public sealed record ChangePlan(
     EquatableArray<PlannedPatch> Patches,
     string? HelmValues)
 {
+    /// <summary>For a Helm-managed speaker whose placement changes: the same values as <c>helm upgrade --set</c> flags.</summary>
+    public EquatableArray<string> HelmSetFlags { get; init; } = EquatableArray<string>.Empty;
+
     /// <summary>Whether the request passed validation.</summary>
     public bool IsValid => Errors.IsEmpty;
 

@@ -303,6 +303,7 @@ public static class ChangePlanner
         {
             state.Warnings.Add($"The speaker DaemonSet is managed by Helm release '{speaker.HelmRelease}': the next helm upgrade overwrites this placement unless the chart values say the same (see the values snippet).");
             state.HelmValues = HelmValues.For(after);
+            state.HelmSetFlags = HelmValues.SetFlags(after);
         }
     }
 
@@ -451,7 +452,10 @@ public static class ChangePlanner
             new([.. beforeFindings.Where(f => !afterKeys.Contains((f.Key, f.Severity)))]),
             state.TemplateChanged,
             new([.. state.Patches]),
-            state.HelmValues);
+            state.HelmValues)
+        {
+            HelmSetFlags = state.HelmSetFlags,
+        };
     }
 
     private static BgpPeerInfo PredictSessions(
@@ -539,6 +543,8 @@ public static class ChangePlanner
         public bool TemplateChanged { get; set; }
 
         public string? HelmValues { get; set; }
+
+        public EquatableArray<string> HelmSetFlags { get; set; } = EquatableArray<string>.Empty;
 
         public HashSet<string> Restarted { get; } = new(StringComparer.Ordinal);
 

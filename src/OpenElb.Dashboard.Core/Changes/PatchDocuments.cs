@@ -315,5 +315,82 @@ public static class HelmValues
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The placement as <c>helm upgrade --reuse-values</c> flags: <c>--set-string</c> for every string (label values
+    /// like <c>"true"</c> stay strings), <c>--set</c> for numbers, each list and map written whole; dots in keys and
+    /// commas in values escaped as Helm requires. Each flag is one shell word, single-quoted.
+    /// </summary>
+    public static EquatableArray<string> SetFlags(SpeakerPlacement placement)
+    {
+        ArgumentNullException.ThrowIfNull(placement);
+        var flags = new List<string>();
+        if (placement.NodeSelector.Count == 0)
+        {
+            flags.Add(Flag("--set", "speaker.nodeSelector", "null"));
+        }
+        foreach (var (key, value) in placement.NodeSelector)
+        {
+            flags.Add(Flag("--set-string", "speaker.nodeSelector." + EscapeKey(key), value));
+        }
+        if (placement.RequiredNodeAffinity is not { } terms)
+        {
+            flags.Add(Flag("--set", "speaker.affinity", "null"));
+        }
+        else
+        {
+            const string prefix = "speaker.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms";
+            for (var t = 0; t < terms.Count; t++)
+            {
+                foreach (var (section, requirements) in new[] { ("matchExpressions", terms[t].MatchExpressions), ("matchFields", terms[t].MatchFields) })
+                {
+                    for (var r = 0; r < requirements.Count; r++)
+                    {
+                        var at = $"{prefix}[{t}].{section}[{r}]";
+                        flags.Add(Flag("--set-string", at + ".key", requirements[r].Key));
+                        flags.Add(Flag("--set-string", at + ".operator", requirements[r].Operator));
+                        for (var v = 0; v < requirements[r].Values.Count; v++)
+                        {
+                            flags.Add(Flag("--set-string", $"{at}.values[{v}]", requirements[r].Values[v]));
+                        }
+                    }
+                }
+            }
+        }
+        if (placement.Tolerations.IsEmpty)
+        {
+            flags.Add(Flag("--set", "speaker.tolerations", "null"));
+        }
+        for (var i = 0; i < placement.Tolerations.Count; i++)
+        {
+            var t = placement.Tolerations[i];
+            var at = $"speaker.tolerations[{i}]";
+            if (t.Key.Length > 0)
+            {
+                flags.Add(Flag("--set-string", at + ".key", t.Key));
+            }
+            flags.Add(Flag("--set-string", at + ".operator", t.Operator.ToString()));
+            if (t.Value.Length > 0)
+            {
+                flags.Add(Flag("--set-string", at + ".value", t.Value));
+            }
+            if (t.Effect is { } effect)
+            {
+                flags.Add(Flag("--set-string", at + ".effect", effect.ToString()));
+            }
+            if (t.TolerationSeconds is { } seconds)
+            {
+                flags.Add(Flag("--set", at + ".tolerationSeconds", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+        return [.. flags];
+    }
+
+    // Helm's --set parser splits keys on '.' and values on ','; both are escaped with a backslash. Label keys and
+    // values cannot contain a single quote, so single-quoting makes each flag one shell word.
+    private static string Flag(string option, string path, string value) =>
+        $"{option} '{path}={value.Replace(",", "\\,", StringComparison.Ordinal)}'";
+
+    private static string EscapeKey(string key) => key.Replace(".", "\\.", StringComparison.Ordinal);
+
     private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }

@@ -120,4 +120,17 @@ public sealed class SpeakerPlacementWizardStatesTests : DashboardTestContext, IA
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-banner=placement-changed]")));
         Assert.Empty(cut.FindAll("[data-toleration-row]"));
     }
+
+    [Fact]
+    public void RestrictSpeakers_OpenedBeforeRoutersAreKnown_BuildsTheFormWhenTheyArrive()
+    {
+        Publish(Workers().Build());
+        var cut = Render<RestrictSpeakersWizard>();
+        Assert.NotEmpty(cut.FindAll("[data-banner=no-speaker]"));
+
+        Publish(Workers().Speaker(SpeakerPlacement.KubectlManifestDefault).PodsWhereEligible().RackPeer("leaf-x", "10.0.0.1", "x").Build());
+
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-banner=no-speaker]")), TimeSpan.FromSeconds(10));
+        Assert.Contains(cut.FindAll("[data-router]"), r => r.GetAttribute("data-router") == "leaf-x");
+    }
 }

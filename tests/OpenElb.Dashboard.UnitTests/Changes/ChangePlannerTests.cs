@@ -281,6 +281,40 @@ public class ChangePlannerTests
         Assert.NotNull(plan.HelmValues);
         Assert.Contains("  nodeSelector:\n    kubernetes.io/os: \"linux\"\n    openelb-speaker: \"true\"\n", plan.HelmValues, StringComparison.Ordinal);
         Assert.Contains("key: \"node-role.kubernetes.io/control-plane\"", plan.HelmValues, StringComparison.Ordinal);
+        // The same as --set flags: dots in keys escaped, strings kept strings, absent affinity cleared.
+        Assert.Equal(
+            [
+                @"--set-string 'speaker.nodeSelector.kubernetes\.io/os=linux'",
+                "--set-string 'speaker.nodeSelector.openelb-speaker=true'",
+                "--set 'speaker.affinity=null'",
+            ],
+            plan.HelmSetFlags.Take(3));
+        Assert.Contains("--set-string 'speaker.tolerations[1].key=node-role.kubernetes.io/control-plane'", plan.HelmSetFlags);
+    }
+
+    [Fact]
+    public void HelmSetFlags_AffinityTolerationSecondsAndCommas_EscapedAsHelmParsesThem()
+    {
+        var placement = new SpeakerPlacement(
+            LabelSet.Empty,
+            EquatableArray.Create(NodeSelectorTerm.Of(NodeSelectorRequirement.Of("zone", SelectorOperators.In, "a", "b"))),
+            EquatableArray.Create(new Toleration("k", TolerationOperator.Exists, Effect: TaintEffect.NoExecute, TolerationSeconds: 30)));
+
+        var flags = HelmValues.SetFlags(placement);
+
+        Assert.Equal(
+            [
+                "--set 'speaker.nodeSelector=null'",
+                "--set-string 'speaker.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].key=zone'",
+                "--set-string 'speaker.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator=In'",
+                "--set-string 'speaker.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values[0]=a'",
+                "--set-string 'speaker.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values[1]=b'",
+                "--set-string 'speaker.tolerations[0].key=k'",
+                "--set-string 'speaker.tolerations[0].operator=Exists'",
+                "--set-string 'speaker.tolerations[0].effect=NoExecute'",
+                "--set 'speaker.tolerations[0].tolerationSeconds=30'",
+            ],
+            flags);
     }
 
     [Fact]

@@ -11,6 +11,7 @@ namespace OpenElb.Dashboard.Components.Wizards;
 /// </summary>
 public partial class RestrictSpeakersWizard : IDisposable
 {
+    private readonly CancellationTokenSource _closing = new();
     private RestrictSpeakersForm _form = null!;
     private ChangePreview? _preview;
     private bool _previewing;
@@ -36,6 +37,36 @@ public partial class RestrictSpeakersWizard : IDisposable
     {
         Executor.Changed += OnExecutorChanged;
         BuildForm();
+        if (_form.Routers.Count == 0 || !_form.HasSpeaker)
+        {
+            _ = BuildWhenKnownAsync();
+        }
+    }
+
+    // Opened before the first sync (or before OpenELB was installed): build the form as soon as the live view knows
+    // routers and a speaker. Only while the form is empty, so no picks are ever thrown away.
+    private async Task BuildWhenKnownAsync()
+    {
+        try
+        {
+            var subscription = LiveViews.Subscribe(_closing.Token);
+            await foreach (var view in subscription.Updates.WithCancellation(_closing.Token))
+            {
+                if (view.Topology.Groups.Count > 0 && view.Snapshot.Speaker is not null)
+                {
+                    await InvokeAsync(() =>
+                    {
+                        BuildForm();
+                        StateHasChanged();
+                    });
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+        {
+            // The page closed first.
+        }
     }
 
     // The candidates come from the view at opening time; the preview plans against the newest snapshot anyway.
@@ -126,6 +157,8 @@ public partial class RestrictSpeakersWizard : IDisposable
 
     public void Dispose()
     {
+        _closing.Cancel();
+        _closing.Dispose();
         Executor.Changed -= OnExecutorChanged;
         GC.SuppressFinalize(this);
     }
