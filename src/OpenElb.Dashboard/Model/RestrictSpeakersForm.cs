@@ -125,6 +125,17 @@ public sealed class RestrictSpeakersForm
     /// <summary>Require the label by node affinity instead of the nodeSelector.</summary>
     public bool UseAffinity { get; set; }
 
+    /// <summary>
+    /// Also remove the label from the nodes not picked that carry it (default), as the last step: otherwise they keep
+    /// their speakers and the restriction does not hold.
+    /// </summary>
+    public bool RemoveFromOthers { get; set; } = true;
+
+    /// <summary>Nodes not picked that carry the label (with the value): they keep a speaker unless it is removed.</summary>
+    public IReadOnlyList<string> UnpickedCarrying => [.. _snapshot.Nodes
+        .Where(n => !_picked.Contains(n.Name) && n.Labels.TryGetValue(Key, out var v) && string.Equals(v, Value, StringComparison.Ordinal))
+        .Select(static n => n.Name)];
+
     /// <summary>Whether the cluster has a speaker workload to restrict.</summary>
     public bool HasSpeaker => _snapshot.Speaker is not null;
 
@@ -210,14 +221,11 @@ public sealed class RestrictSpeakersForm
                     }
                 }
             }
-            var carrying = _snapshot.Nodes
-                .Where(n => !_picked.Contains(n.Name) && n.Labels.TryGetValue(Key, out var v) && string.Equals(v, Value, StringComparison.Ordinal))
-                .Select(static n => n.Name)
-                .ToArray();
-            if (carrying.Length > 0)
+            var carrying = UnpickedCarrying;
+            if (carrying.Count > 0 && !RemoveFromOthers)
             {
                 warnings.Add(new(RestrictSpeakersWarningKind.UnpickedCarryLabel, null,
-                    $"Not picked but already labelled {Key}={Value}, so they keep a speaker (this change only adds labels): {string.Join(", ", carrying)}."));
+                    $"Not picked but already labelled {Key}={Value}, so they keep a speaker (the label stays on them): {string.Join(", ", carrying)}."));
             }
             if (UseAffinity && _snapshot.Speaker?.Placement.RequiredNodeAffinity is { IsEmpty: false } terms)
             {
@@ -233,7 +241,16 @@ public sealed class RestrictSpeakersForm
     public CompositeChange ToRequest()
     {
         var speaker = _snapshot.Speaker ?? throw new InvalidOperationException("No speaker workload to restrict.");
-        return CompositeChange.RestrictSpeakersTo(speaker.Placement, Key, Value, UseAffinity, [.. _picked]);
+        var restrict = CompositeChange.RestrictSpeakersTo(speaker.Placement, Key, Value, UseAffinity, [.. _picked]);
+        var others = UnpickedCarrying;
+        // Speakers are lost last: the picked nodes gain theirs and the placement holds before the others lose the label.
+        return RemoveFromOthers && others.Count > 0
+            ? restrict with
+            {
+                Title = $"{restrict.Title}, and remove the label from {others.Count} other node(s)",
+                Steps = [.. restrict.Steps, SetNodeLabels.Delete(Key, [.. others])],
+            }
+            : restrict;
     }
 
     /// <summary>The link that opens the wizard focused on <paramref name="router"/>.</summary>

@@ -148,10 +148,21 @@ public sealed class RestrictSpeakersFormTests
             .Speaker().RackPeer("leaf", "10.0.1.1", "r").BgpConf()
             .Build());
 
+        // By default the label is removed from a3 as the last step, so there is nothing to warn about.
+        Assert.Empty(form.Warnings);
+        Assert.Equal(["a3"], form.UnpickedCarrying);
+        var steps = form.ToRequest().Steps;
+        Assert.Equal(3, steps.Count);
+        var removal = Assert.IsType<SetNodeLabels>(steps[^1]);
+        Assert.Equal(["a3"], removal.Nodes);
+        Assert.Equal([KnownLabels.SeedSpeakerLabel], removal.Remove);
+
+        form.RemoveFromOthers = false;
         var warning = Assert.Single(form.Warnings);
 
         Assert.Equal(RestrictSpeakersWarningKind.UnpickedCarryLabel, warning.Kind);
         Assert.EndsWith(": a3.", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(2, form.ToRequest().Steps.Count);
         form.Key = "example.com/other";
         Assert.Empty(form.Warnings);
     }

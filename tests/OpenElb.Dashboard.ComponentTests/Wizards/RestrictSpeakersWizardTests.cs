@@ -89,8 +89,9 @@ public sealed class RestrictSpeakersWizardTests : DashboardTestContext, IAsyncLi
         Assert.True(cut.Find("#pick-leaf-c-worker-c2").HasAttribute("checked"));
         Assert.False(cut.Find("#pick-leaf-c-worker-c3").HasAttribute("checked"));
         Assert.Equal("worker-c2", cut.Find("label[for=pick-leaf-c-worker-c2]").TextContent);
-        // worker-b2 keeps its openelb-speaker=true label, so the page says it keeps its speaker.
-        Assert.Contains("worker-b2", cut.Find("[data-warning=unpicked-labelled]").TextContent, StringComparison.Ordinal);
+        // worker-b2 carries openelb-speaker=true but is not proposed: by default its label is removed, last.
+        Assert.Contains("worker-b2", cut.Find("[data-section=remove-from-others]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll("[data-warning=unpicked-labelled]"));
         Assert.False(Disabled(cut, "preview"));
     }
 

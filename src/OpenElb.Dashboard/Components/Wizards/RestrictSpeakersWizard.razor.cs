@@ -101,6 +101,12 @@ public partial class RestrictSpeakersWizard : IDisposable
         Invalidate();
     }
 
+    private void OnRemoveFromOthersChanged(bool remove)
+    {
+        _form.RemoveFromOthers = remove;
+        Invalidate();
+    }
+
     private void OnMethodChanged(bool useAffinity)
     {
         _form.UseAffinity = useAffinity;
