@@ -30,6 +30,8 @@ public static class ReadApi
     // answering an empty page with a cursor (the audit page does the same).
     private const int MaxEmptyAuditWindows = 20;
 
+    private static readonly string[] s_writeMethods = [HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete];
+
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapReadApi(this IEndpointRouteBuilder app)
     {
@@ -45,7 +47,25 @@ public static class ReadApi
             .WithSummary("Findings, optionally filtered by severity (comma-separated: critical,warning,advisory,info).");
         api.MapGet("/audit", GetAuditAsync).WithName("GetAudit")
             .WithSummary("Audit entries newest first with the audit page's filters; keyset paged: pass next as before.");
+        foreach (var pattern in (string[])["/topology", "/nodes", "/routers/{name}", "/findings", "/audit"])
+        {
+            api.MapWritesRefused(pattern);
+        }
         return app;
+    }
+
+    /// <summary>
+    /// Answers POST, PUT, PATCH and DELETE on <paramref name="pattern"/> with 405 and <c>Allow: GET</c>. Without it such a
+    /// request falls through to the pages' catch-all route, which answers 400 (antiforgery) instead of saying "read-only".
+    /// </summary>
+    public static IEndpointConventionBuilder MapWritesRefused(this IEndpointRouteBuilder app, string pattern)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.MapMethods(pattern, s_writeMethods, static (HttpResponse response) =>
+        {
+            response.Headers.Allow = "GET";
+            return TypedResults.Problem(statusCode: StatusCodes.Status405MethodNotAllowed, title: "Read-only: use GET.");
+        }).ExcludeFromDescription();
     }
 
     internal static Ok<TopologyAnswer> GetTopology(ApiProjectionCache cache, HttpResponse response)

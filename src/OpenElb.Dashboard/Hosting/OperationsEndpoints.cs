@@ -53,9 +53,11 @@ public static class OperationsEndpoints
         app.MapOpenApi();
         app.MapGet(ReadyPath, GetReadiness).WithName("GetReadiness").WithTags("operations")
             .WithSummary("200 when the feed has synced and the audit log is writable; 503 naming what is not ready.");
+        app.MapWritesRefused(ReadyPath);
         var registry = app.ServiceProvider.GetRequiredService<DashboardMetrics>().Registry;
-        // MapMetrics maps every method; scrapers only GET (and HEAD).
-        app.MapMetrics(MetricsPath, registry).WithMetadata(new HttpMethodMetadata(["GET", "HEAD"]));
+        // MapMetrics maps every method; scrapers only GET.
+        app.MapMetrics(MetricsPath, registry).WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
+        app.MapWritesRefused(MetricsPath);
         return app;
     }
 
