@@ -52,6 +52,7 @@ public static class DashboardHostingExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddHealthChecks();
+        services.AddDashboardApi();
         return builder;
     }
 
@@ -85,6 +86,7 @@ public static class DashboardHostingExtensions
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAuditEndpoints();
         app.MapHealthChecks("/healthz");
+        app.MapDashboardApi();
         return app;
     }
 
