@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OpenElb.Dashboard.Api;
 using OpenElb.Dashboard.Audit;
 using OpenElb.Dashboard.IntegrationTests.Simulator;
@@ -320,6 +321,53 @@ public sealed class ChangesApiTests
         var entry = Assert.Single(await app.Services.GetRequiredService<SqliteAuditLog>().GetStepsAsync(correlation, ct).WaitAsync(TestTimeouts.Default, ct));
         Assert.Equal(AuditOutcome.Denied, entry.Outcome);
         Assert.Equal(AuditAction.LabelNodes, entry.Action);
+    }
+
+    [Fact]
+    public async Task IdempotencyStore_Full_OldestFinishedKeyDroppedAndRunningKeysKept()
+    {
+        var time = new TestTimeProvider();
+        var store = new IdempotencyStore(time, Options.Create(new ChangesApiOptions { IdempotencyKeys = 2 }));
+        var answer = new StoredAnswer(200, [1]);
+        store.Complete(store.Claim("a", "h"), answer);
+        time.Advance(TimeSpan.FromMinutes(1));
+        var b = store.Claim("b", "h");
+
+        // b still runs: a request with b waits for it; a third key pushes out a (finished), a fourth finds no room.
+        var waiting = store.Claim("b", "h");
+        Assert.Equal(IdempotencyClaimKind.Existing, waiting.Kind);
+        Assert.False(waiting.Answer!.IsCompleted);
+        Assert.Equal(IdempotencyClaimKind.Claimed, store.Claim("c", "h").Kind);
+        Assert.Equal(IdempotencyClaimKind.Full, store.Claim("d", "h").Kind);
+        store.Complete(b, answer);
+
+        Assert.Same(answer, await waiting.Answer.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken));
+        Assert.Equal(IdempotencyClaimKind.Mismatch, store.Claim("b", "other").Kind);
+        Assert.Equal(2, store.Count);
+    }
+
+    [Fact]
+    public void IdempotencyStore_RetentionPassed_KeyForgottenAndReleasedKeyReusable()
+    {
+        var time = new TestTimeProvider();
+        var store = new IdempotencyStore(time, Options.Create(new ChangesApiOptions()));
+        store.Complete(store.Claim("kept", "h"), new StoredAnswer(200, [1]));
+        store.Complete(store.Claim("refused", "h"), null);
+
+        time.Advance(TimeSpan.FromHours(24) - TimeSpan.FromSeconds(1));
+        Assert.Equal(IdempotencyClaimKind.Existing, store.Claim("kept", "h").Kind);
+        Assert.Equal(IdempotencyClaimKind.Claimed, store.Claim("refused", "other").Kind);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(IdempotencyClaimKind.Claimed, store.Claim("kept", "other").Kind);
+    }
+
+    private sealed class TestTimeProvider : TimeProvider
+    {
+        private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
     }
 
     private static async Task<(string Kubeconfig, HttpClient Client)> ConnectAsync(DashboardFactory app)
