@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
+using OpenElb.Dashboard.Api;
 using OpenElb.Dashboard.Audit;
 using OpenElb.Dashboard.Audit.Observed;
 using OpenElb.Dashboard.Components;
@@ -41,6 +42,7 @@ public static class DashboardHostingExtensions
         services.TryAddSingleton(static sp => sp.GetRequiredService<ClusterHost>().State);
         services.TryAddSingleton<LiveViewService>();
         services.AddChangeWizards();
+        services.AddChangesApi();
 
         services.AddAuditLog(options => builder.Configuration.GetSection(AuditOptions.SectionName).Bind(options));
         services.TryAddSingleton<AuditStatus>();
@@ -85,6 +87,7 @@ public static class DashboardHostingExtensions
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAuditEndpoints();
+        app.MapChangesApi();
         app.MapHealthChecks("/healthz");
         app.MapDashboardApi();
         return app;
