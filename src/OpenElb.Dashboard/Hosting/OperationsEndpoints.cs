@@ -30,6 +30,9 @@ public static class OperationsEndpoints
         services.TryAddSingleton<ApiProjectionCache>();
         services.TryAddSingleton<DashboardMetrics>();
         services.AddHostedService<DashboardMetricsService>();
+        // The read-only topology feed for NOC tools (SignalR's services are already there for Blazor Server).
+        services.AddSignalR();
+        services.AddHostedService<TopologyBroadcaster>();
         services.AddOpenApi(static options =>
         {
             // The document describes the API for clients, not the pages' helper endpoints (exports, Blazor).
@@ -58,6 +61,7 @@ public static class OperationsEndpoints
         // MapMetrics maps every method; scrapers only GET.
         app.MapMetrics(MetricsPath, registry).WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
         app.MapWritesRefused(MetricsPath);
+        app.MapHub<TopologyHub>(TopologyHub.Path);
         return app;
     }
 
