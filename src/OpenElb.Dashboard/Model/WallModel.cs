@@ -15,8 +15,11 @@ public enum WallNodeState
     /// <summary>Starting, stale or unknown: watch it.</summary>
     Warning,
 
-    /// <summary>Node not ready, speaker failed or missing, session down.</summary>
+    /// <summary>Node not ready, speaker failed, session down.</summary>
     Problem,
+
+    /// <summary>No speaker runs here (placement leaves the node out): not a fault, it just does not count.</summary>
+    Inactive,
 }
 
 /// <summary>One node chip on a wall tile.</summary>
@@ -66,7 +69,7 @@ public sealed class WallModel
     public const int NodesPerTile = 6;
 
     /// <summary>A tile's minimum width, height and the gap between tiles, in rem (the wall scales rem with the screen).</summary>
-    public const double TileWidthRem = 22, TileHeightRem = 10.5, GapRem = 0.75;
+    public const double TileWidthRem = 30, TileHeightRem = 10.5, GapRem = 0.75;
 
     private readonly WallOptions _options;
     private readonly string _groupingLabel;
@@ -89,8 +92,8 @@ public sealed class WallModel
     /// <summary>The tiles of the page shown.</summary>
     public IReadOnlyList<WallTile> VisibleTiles { get; private set; } = [];
 
-    /// <summary>Grid columns (from the measured screen; 4 until measured).</summary>
-    public int Columns { get; private set; } = 4;
+    /// <summary>Grid columns (from the measured screen; 3 until measured).</summary>
+    public int Columns { get; private set; } = 3;
 
     /// <summary>Grid rows (from the measured screen; 3 until measured).</summary>
     public int Rows { get; private set; } = 3;
@@ -298,7 +301,7 @@ public sealed class WallModel
         switch (node.Speaker)
         {
             case SpeakerStatus.None:
-                return new WallNode(node.Name, WallNodeState.Problem, "no speaker");
+                return new WallNode(node.Name, WallNodeState.Inactive, "no speaker");
             case SpeakerStatus.Failed or SpeakerStatus.NotReady:
                 return new WallNode(node.Name, WallNodeState.Problem, Words.Speaker(node.Speaker));
             case SpeakerStatus.Pending or SpeakerStatus.Terminating:

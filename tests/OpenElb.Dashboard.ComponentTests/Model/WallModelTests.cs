@@ -80,11 +80,11 @@ public sealed class WallModelTests
 
     [Theory]
     // 1920x1080 and 3840x2160 have the same size in rem (96 x 54): the tile area below header and footer.
-    [InlineData(94, 36.5, 4, 3)]
-    [InlineData(22, 10.5, 1, 1)]
+    [InlineData(94, 36.5, 3, 3)]
+    [InlineData(30, 10.5, 1, 1)]
     [InlineData(10, 5, 1, 1)]
-    [InlineData(44.7, 21.7, 1, 1)]
-    [InlineData(44.75, 21.75, 2, 2)]
+    [InlineData(60.7, 21.7, 1, 1)]
+    [InlineData(60.75, 21.75, 2, 2)]
     [InlineData(double.NaN, 10, 1, 1)]
     public void GridFor_Area_WholeTilesThatFit(double width, double height, int columns, int rows) =>
         Assert.Equal((columns, rows), WallModel.GridFor(width, height));
@@ -94,7 +94,7 @@ public sealed class WallModelTests
     {
         var model = NewModel(new WallOptions { PageSeconds = 10 });
         model.Apply(View(Racks(5)), s_now);
-        model.Fit(45.5, 22.5, s_now); // 2 x 2
+        model.Fit(61, 22.5, s_now); // 2 x 2
 
         Assert.Equal((0, 2, "page 1 of 2"), (model.PageIndex, model.PageCount, model.PageText));
         Assert.Equal(4, model.VisibleTiles.Count);
@@ -112,7 +112,7 @@ public sealed class WallModelTests
     {
         var model = NewModel(new WallOptions { PageSeconds = 1 });
         model.Apply(View(Racks(9)), s_now);
-        model.Fit(45.5, 22.5, s_now);
+        model.Fit(61, 22.5, s_now);
         model.Tick(s_now.AddSeconds(1));
         model.Tick(s_now.AddSeconds(2));
         Assert.Equal(2, model.PageIndex);
@@ -191,7 +191,7 @@ public sealed class WallModelTests
     public void Apply_ThousandsOfViews_RetainedStateStaysBounded()
     {
         var model = NewModel(new WallOptions { PageSeconds = 1, Findings = 4, AuditEntries = 4 });
-        model.Fit(45.5, 22.5, s_now);
+        model.Fit(61, 22.5, s_now);
         var now = s_now;
         var maxTiles = 0;
         var maxRetained = 0;

@@ -146,7 +146,7 @@ public sealed class WallTests : DashboardTestContext, IAsyncLifetime
         cut.WaitForAssertion(() => Assert.Equal(5, cut.FindAll(".wall-tile").Count));
 
         // What wall.js reports for a 2 x 2 tile area (20 px per rem).
-        await cut.InvokeAsync(() => cut.Instance.FitAsync(44.75 * 20, 21.75 * 20, 20));
+        await cut.InvokeAsync(() => cut.Instance.FitAsync(60.75 * 20, 21.75 * 20, 20));
 
         cut.WaitForAssertion(() => Assert.Equal("page 1 of 2", cut.Find("[data-pager]").TextContent.Trim()));
         Assert.Equal(4, cut.FindAll(".wall-tile").Count);

@@ -184,6 +184,7 @@ public partial class Wall
     {
         WallNodeState.Ok => Icons.Material.Filled.CheckCircle,
         WallNodeState.Warning => Icons.Material.Filled.Warning,
+        WallNodeState.Inactive => Icons.Material.Outlined.RemoveCircleOutline,
         _ => Icons.Material.Filled.Cancel,
     };
 
