@@ -67,7 +67,6 @@ public sealed class WallBrowserTests(BrowserFixture fixture, WallBrowserTests.Wa
         await Assertions.Expect(page.Locator(".mud-appbar, .mud-drawer, nav")).ToHaveCountAsync(0);
         await AssertFitsAsync(page);
         Assert.InRange(await RemAsync(page), 19.5, 20.5);
-        await page.ScreenshotAsync(new() { Path = "/tmp/wall-1080.png" });
         await page.Context.CloseAsync();
     }
 
@@ -123,7 +122,6 @@ public sealed class WallBrowserTests(BrowserFixture fixture, WallBrowserTests.Wa
 
             await Assertions.Expect(overlay).ToBeVisibleAsync(new() { Timeout = 20_000 });
             await Assertions.Expect(overlay).ToContainTextAsync("STALE");
-            await page.ScreenshotAsync(new() { Path = "/tmp/wall-stale.png" });
             // The overlay covers the screen.
             var box = await overlay.BoundingBoxAsync();
             Assert.True(box is { Width: >= 1900, Height: >= 1000 }, "the overlay does not cover the wall");
@@ -138,11 +136,68 @@ public sealed class WallBrowserTests(BrowserFixture fixture, WallBrowserTests.Wa
         await page.Context.CloseAsync();
     }
 
-    /// <summary>A dashboard of the wall tests' own, on Kestrel 127.0.0.1 port 0, demo mode.</summary>
+    [Fact]
+    public async Task ServerRestarts_WallShowsNoModalAndReloadsItself()
+    {
+        // A dashboard of this test's own on a fixed free port, so that the restarted one answers at the same address.
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        var first = new WallApp { Port = port };
+        WallApp? second = null;
+        try
+        {
+            await first.InitializeAsync();
+            var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+            {
+                BaseURL = first.BaseAddress.ToString(),
+                ViewportSize = new ViewportSize { Width = 1920, Height = 1080 },
+            });
+            context.SetDefaultTimeout((float)BrowserFixture.Timeout.TotalMilliseconds);
+            var page = await context.NewPageAsync();
+            await BrowserFixture.GotoInteractiveAsync(page, "/wall");
+            await Assertions.Expect(page.Locator(".wall-tile").First).ToBeVisibleAsync();
+            await page.EvaluateAsync("() => window.__beforeRestart = true");
+
+            await first.DisposeAsync();
+
+            await Assertions.Expect(page.Locator(".wall-reconnecting")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-circuit", "reconnecting");
+            // Blazor's own reconnect UI (a modal dialog) never appears on the wall.
+            await page.WaitForTimeoutAsync(2000);
+            Assert.Equal(0, await page.Locator("#components-reconnect-modal, dialog[open]").CountAsync());
+
+            second = new WallApp { Port = port };
+            await second.InitializeAsync();
+
+            // The new server does not know the old circuit: the wall reloads itself and is live again.
+            await page.WaitForFunctionAsync("() => window.__beforeRestart === undefined && document.body.dataset.circuit === 'connected'", null, new() { Timeout = 90_000 });
+            await Assertions.Expect(page.Locator(".wall-tile").First).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("[data-clock]")).ToContainTextAsync("live");
+            await context.CloseAsync();
+        }
+        finally
+        {
+            await first.DisposeAsync();
+            if (second is not null)
+            {
+                await second.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>A dashboard of the wall tests' own, on Kestrel 127.0.0.1 (port 0 unless given), demo mode.</summary>
     public sealed class WallApp : IAsyncLifetime
     {
         private readonly string _directory = Path.Combine(Path.GetTempPath(), "openelb-wall-" + Guid.NewGuid().ToString("N"));
         private Factory? _factory;
+        private bool _disposed;
+
+        /// <summary>The port to listen on; 0 for any free port.</summary>
+        public int Port { get; init; }
 
         public Uri BaseAddress { get; private set; } = null!;
 
@@ -152,7 +207,7 @@ public sealed class WallBrowserTests(BrowserFixture fixture, WallBrowserTests.Wa
         {
             Directory.CreateDirectory(_directory);
             _factory = new Factory(Path.Combine(_directory, "audit.db"));
-            _factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+            _factory.UseKestrel(options => options.Listen(IPAddress.Loopback, Port));
             _factory.StartServer();
             BaseAddress = new Uri(_factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
             using var timeout = new CancellationTokenSource(BrowserFixture.Timeout);
@@ -164,6 +219,11 @@ public sealed class WallBrowserTests(BrowserFixture fixture, WallBrowserTests.Wa
 
         public async ValueTask DisposeAsync()
         {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
             if (_factory is not null)
             {
                 await _factory.DisposeAsync();
