@@ -137,6 +137,36 @@ public sealed class WallBrowserTests(BrowserFixture fixture, WallBrowserTests.Wa
     }
 
     [Fact]
+    public async Task ManyRouters_PagesThroughThemWithIndicatorAndStillFits()
+    {
+        // 125 routers: 3 x 3 tiles fit a 1920x1080 wall (measured by wall.js), so 14 pages.
+        await using var large = new WallApp { Scenario = "large" };
+        await large.InitializeAsync();
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = large.BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1920, Height = 1080 },
+        });
+        context.SetDefaultTimeout((float)BrowserFixture.Timeout.TotalMilliseconds);
+        var page = await context.NewPageAsync();
+        await BrowserFixture.GotoInteractiveAsync(page, "/wall");
+
+        await Assertions.Expect(page.Locator("[data-pager]")).ToHaveTextAsync("page 1 of 14");
+        await Assertions.Expect(page.Locator(".wall-tile")).ToHaveCountAsync(9);
+        await AssertFitsAsync(page);
+        await Assertions.Expect(page.Locator("[data-pager]")).ToHaveTextAsync("page 2 of 14", new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator(".wall-tile")).ToHaveCountAsync(9);
+
+        // A taller screen holds more rows: wall.js measures again and the pages get fewer.
+        await page.SetViewportSizeAsync(1920, 2160);
+
+        await Assertions.Expect(page.Locator("[data-pager]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^page [0-9]+ of [1-9]$"));
+        Assert.True(await page.Locator(".wall-tile").CountAsync() >= 15, "the taller wall shows no more tiles");
+        await AssertFitsAsync(page);
+        await context.CloseAsync();
+    }
+
+    [Fact]
     public async Task ServerRestarts_WallShowsNoModalAndReloadsItself()
     {
         // A dashboard of this test's own on a fixed free port, so that the restarted one answers at the same address.
@@ -199,6 +229,9 @@ public sealed class WallBrowserTests(BrowserFixture fixture, WallBrowserTests.Wa
         /// <summary>The port to listen on; 0 for any free port.</summary>
         public int Port { get; init; }
 
+        /// <summary>The simulator scenario.</summary>
+        public string Scenario { get; init; } = "demo";
+
         public Uri BaseAddress { get; private set; } = null!;
 
         public ClusterHost Cluster => _factory!.Services.GetRequiredService<ClusterHost>();
@@ -206,7 +239,7 @@ public sealed class WallBrowserTests(BrowserFixture fixture, WallBrowserTests.Wa
         public async ValueTask InitializeAsync()
         {
             Directory.CreateDirectory(_directory);
-            _factory = new Factory(Path.Combine(_directory, "audit.db"));
+            _factory = new Factory(Path.Combine(_directory, "audit.db"), Scenario);
             _factory.UseKestrel(options => options.Listen(IPAddress.Loopback, Port));
             _factory.StartServer();
             BaseAddress = new Uri(_factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
@@ -237,7 +270,7 @@ public sealed class WallBrowserTests(BrowserFixture fixture, WallBrowserTests.Wa
             }
         }
 
-        private sealed class Factory(string auditPath) : WebApplicationFactory<App>
+        private sealed class Factory(string auditPath, string scenario) : WebApplicationFactory<App>
         {
             protected override void ConfigureWebHost(IWebHostBuilder builder)
             {
@@ -245,7 +278,8 @@ public sealed class WallBrowserTests(BrowserFixture fixture, WallBrowserTests.Wa
                 builder.ConfigureLogging(static logging => logging.ClearProviders());
                 builder.UseSetting("urls", "http://127.0.0.1:0");
                 builder.UseSetting("Cluster:Mode", "Demo");
-                builder.UseSetting("Demo:Scenario", "demo");
+                builder.UseSetting("Demo:Scenario", scenario);
+                builder.UseSetting("Wall:PageSeconds", "3");
                 builder.UseSetting("Audit:DatabasePath", auditPath);
                 builder.UseSetting("Wall:StaleOverlaySeconds", "2");
             }
