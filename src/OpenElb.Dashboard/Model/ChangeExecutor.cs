@@ -29,6 +29,7 @@ public sealed class ChangeExecutor(
     IFieldManagerLookup fieldManagers,
     ChangeFollowService follow,
     ChangeAuthorization authorization,
+    ChangePermissions permissions,
     IOptions<DashboardOptions> options)
 {
     /// <summary>The message of a 409: the preview is stale.</summary>
@@ -84,7 +85,11 @@ public sealed class ChangeExecutor(
                 dryRuns.Add(await writer.WriteAsync(patch, dryRun: true, cancellationToken).ConfigureAwait(false));
             }
         }
-        return new ChangePreview(plan, snapshot, patches, dryRuns, options.Value.MinSpeakersPerRouter) { Action = action };
+        // What the access reviews deny of these writes (the API server stays the authority; the page disables Apply).
+        var denied = patches.Count == 0
+            ? []
+            : (await permissions.GetAsync(cancellationToken).ConfigureAwait(false)).DeniedFor(patches.Select(static p => p.Target.Kind).Distinct());
+        return new ChangePreview(plan, snapshot, patches, dryRuns, options.Value.MinSpeakersPerRouter) { Action = action, Denied = denied };
     }
 
     /// <summary>
@@ -288,6 +293,9 @@ public sealed record ChangePreview(
 
     /// <summary>The audit action every step records, when it is not the one the step's request implies (a revert or undo).</summary>
     public AuditAction? Action { get; init; }
+
+    /// <summary>The access reviews that deny writes this preview would send (empty when allowed or unknown).</summary>
+    public IReadOnlyList<Kubernetes.AccessResult> Denied { get; init; } = [];
 
     /// <summary>Whether any router would drop below the minimum established sessions.</summary>
     public bool RequiresConfirmation => Plan.DropsBelowMinimum(MinimumSessions);

@@ -155,12 +155,12 @@ public sealed class TaintAndRestartWizardTests : WizardTestContext
         cut.Find("[data-action=apply]").Click();
         cut.WaitForAssertion(() => Assert.Equal("succeeded", cut.Find("[data-section=result]").GetAttribute("data-status")), s_timeout);
 
-        cut.Find("[data-action=undo]").Click();
+        ClickCurrent(cut, "[data-action=undo]");
 
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-section=undo] [data-dry-run=succeeded]")), s_timeout);
         Assert.Equal("metadata.labels[example.com/team]:\n- blue\n+ (absent)", cut.Find("[data-section=undo] [data-diff=worker-c3]").TextContent);
         Assert.NotNull(cut.Find("#undo-wizard-preview"));
-        cut.Find("[data-section=undo] [data-action=apply]").Click();
+        ClickCurrent(cut, "[data-section=undo] [data-action=apply]");
         cut.WaitForAssertion(() => Assert.Equal("succeeded", cut.Find("[data-section=undo] [data-section=result]").GetAttribute("data-status")), s_timeout);
         var href = cut.Find("[data-section=undo] [data-link=audit]").GetAttribute("href")!;
         var entry = Assert.Single(await Log.GetStepsAsync(Guid.Parse(href[(href.IndexOf('=', StringComparison.Ordinal) + 1)..]), Xunit.TestContext.Current.CancellationToken));

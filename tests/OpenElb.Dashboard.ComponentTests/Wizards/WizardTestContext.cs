@@ -67,6 +67,26 @@ public abstract class WizardTestContext : DashboardTestContext, IAsyncLifetime
     protected static bool Disabled<T>(IRenderedComponent<T> cut, string action) where T : IComponent =>
         cut.Find($"[data-action={action}]").HasAttribute("disabled");
 
+    /// <summary>
+    /// Clicks <paramref name="selector"/> once the element is current: a live section (the follow view) may re-render
+    /// between finding an element and clicking it, which leaves bUnit holding a stale event handler id.
+    /// </summary>
+    protected static void ClickCurrent<T>(IRenderedComponent<T> cut, string selector) where T : IComponent
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                cut.Find(selector).Click();
+                return;
+            }
+            catch (Bunit.Rendering.UnknownEventHandlerIdException) when (attempt < 10)
+            {
+                // Re-rendered in between: find it again.
+            }
+        }
+    }
+
     /// <summary>The audit entries of the run a result section links to.</summary>
     protected async Task<IReadOnlyList<AuditEntry>> AuditRunAsync<T>(IRenderedComponent<T> cut) where T : IComponent
     {

@@ -23,9 +23,12 @@ public sealed class OperationsTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var paths = json.RootElement.GetProperty("paths").EnumerateObject().Select(static p => p.Name).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["/api/v1/audit", "/api/v1/findings", "/api/v1/nodes", "/api/v1/routers/{name}", "/api/v1/topology", "/readyz"], paths);
-        var operations = json.RootElement.GetProperty("paths").EnumerateObject().SelectMany(static p => p.Value.EnumerateObject().Select(static o => o.Name)).Distinct();
-        Assert.Equal(["get"], operations);
+        Assert.Equal(["/api/v1/audit", "/api/v1/changes/apply", "/api/v1/changes/preview", "/api/v1/findings", "/api/v1/nodes", "/api/v1/routers/{name}", "/api/v1/topology", "/readyz"], paths);
+        // Reads are GET; only the Changes API posts.
+        var operations = json.RootElement.GetProperty("paths").EnumerateObject()
+            .SelectMany(static p => p.Value.EnumerateObject().Select(o => (Path: p.Name, Method: o.Name)))
+            .ToList();
+        Assert.All(operations, static o => Assert.Equal(o.Path.StartsWith("/api/v1/changes/", StringComparison.Ordinal) ? "post" : "get", o.Method));
         Assert.Equal("OpenELB Dashboard API", json.RootElement.GetProperty("info").GetProperty("title").GetString());
         // The document describes the answers (schemas generated from the contracts), not only the paths.
         Assert.True(json.RootElement.GetProperty("components").GetProperty("schemas").TryGetProperty("TopologyAnswer", out _));

@@ -18,7 +18,6 @@ public partial class ChangePreviewPanel : IDisposable
     private ChangePreview? _undoPreview;
     private string? _undoReason;
     private bool _undoing;
-    private IReadOnlyList<Kubernetes.AccessResult> _denied = [];
 
     [Inject]
     public required ChangeExecutor Executor { get; init; }
@@ -26,8 +25,6 @@ public partial class ChangePreviewPanel : IDisposable
     [Inject]
     public required AuditStatus AuditStatus { get; init; }
 
-    [Inject]
-    public required ChangePermissions Permissions { get; init; }
 
     /// <summary>The preview to show, or <c>null</c> (nothing is shown).</summary>
     [Parameter]
@@ -47,12 +44,12 @@ public partial class ChangePreviewPanel : IDisposable
 
     private bool CanApply =>
         Preview is { } preview && _result is null && !_applying && !Executor.IsExecuting && AuditStatus.IsAvailable
-        && preview.Plan.IsValid && !preview.Plan.IsNoOp && preview.DryRunAccepted && _denied.Count == 0 && Executor.WhyNotAllowed is null
+        && preview.Plan.IsValid && !preview.Plan.IsNoOp && preview.DryRunAccepted && preview.Denied.Count == 0 && Executor.WhyNotAllowed is null
         && (!preview.RequiresConfirmation || string.Equals(_confirmation?.Trim(), preview.ConfirmationWord, StringComparison.Ordinal));
 
     protected override void OnInitialized() => Executor.Changed += OnExecutorChanged;
 
-    protected override async Task OnParametersSetAsync()
+    protected override void OnParametersSet()
     {
         if (!ReferenceEquals(Preview, _shown))
         {
@@ -61,9 +58,6 @@ public partial class ChangePreviewPanel : IDisposable
             _confirmation = null;
             _undoPreview = null;
             _undoReason = null;
-            _denied = Preview is { } preview
-                ? (await Permissions.GetAsync(CancellationToken.None)).DeniedFor(preview.Patches.Select(static p => p.Target.Kind).Distinct())
-                : [];
         }
     }
 
