@@ -176,8 +176,13 @@ public sealed class WallTests : DashboardTestContext, IAsyncLifetime
         }
         Publish(WallModelTests.Racks(4, version: 5000));
 
-        cut.WaitForAssertion(() => Assert.Equal(4, cut.FindAll(".wall-tile").Count));
-        Assert.Equal(4, cut.Instance.Model.Tiles.Count);
+        // Intermediate views with 4 racks also render 4 tiles: wait for the last view, then for the page to show it.
+        cut.WaitForAssertion(() => Assert.Equal(5000, live.Current.Snapshot.Version), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal(4, cut.FindAll(".wall-tile").Count);
+            Assert.Equal(4, cut.Instance.Model.Tiles.Count);
+        }, TimeSpan.FromSeconds(10));
         Assert.True(cut.Instance.Model.RetainedFindingTimes <= cut.Instance.Model.FindingCount);
         Assert.Equal(1, live.SubscriberCount);
         Assert.Equal(1, _time.ActiveTimers);

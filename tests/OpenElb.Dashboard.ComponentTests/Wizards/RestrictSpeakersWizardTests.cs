@@ -1,17 +1,8 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using OpenElb.Dashboard.ComponentTests.Shared;
 using OpenElb.Dashboard.Components.Wizards;
-using OpenElb.Dashboard.Configuration;
-using OpenElb.Dashboard.Core.Abstractions;
 using OpenElb.Dashboard.Core.Validation;
-using OpenElb.Dashboard.Hosting;
-using OpenElb.Dashboard.Kubernetes;
 using OpenElb.Dashboard.Model;
-using OpenElb.Dashboard.Audit;
-using TestContext = Xunit.TestContext;
 
 namespace OpenElb.Dashboard.ComponentTests.Wizards;
 
@@ -20,54 +11,13 @@ namespace OpenElb.Dashboard.ComponentTests.Wizards;
 /// leaf-a a1 (zone-a) + a2 (zone-b) established, master-1 without a speaker; leaf-b b1 + b2 established, both zone-a;
 /// leaf-c only c1; the DaemonSet already selects openelb-speaker=true.
 /// </summary>
-public sealed class RestrictSpeakersWizardTests : DashboardTestContext, IAsyncLifetime
+public sealed class RestrictSpeakersWizardTests : WizardTestContext
 {
-    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
-    private readonly AuditTestStore _store = new();
-    private readonly ClusterHost _host = new(
-        Options.Create(new ClusterConnectionOptions { Mode = ClusterMode.Demo }),
-        Options.Create(new DemoOptions()),
-        TimeProvider.System,
-        NullLogger<ClusterHost>.Instance);
-
-    public RestrictSpeakersWizardTests()
-    {
-        _store.Register(Services);
-        Services.AddSingleton(_host);
-        Services.AddSingleton<IClusterState>(_ => _host.State);
-        Services.AddChangeWizards();
-    }
-
-    public async ValueTask InitializeAsync()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        await _host.StartAsync(ct).WaitAsync(s_timeout, ct);
-        Assert.True(await _host.State.WaitForSyncAsync(ct).WaitAsync(s_timeout, ct));
-        await Services.GetRequiredService<SqliteAuditLog>().InitializeAsync(ct).WaitAsync(s_timeout, ct);
-        // The page reads the shared view when it opens: wait until the view holds the synced cluster.
-        var views = Services.GetRequiredService<LiveViewService>();
-        using var timeout = new CancellationTokenSource(s_timeout);
-        while (views.Current.Topology.FindGroup("leaf-c") is null)
-        {
-            await Task.Delay(20, timeout.Token);
-        }
-    }
-
-    async ValueTask IAsyncDisposable.DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _host.DisposeAsync();
-        await _store.DisposeAsync();
-    }
-
     private IRenderedComponent<RestrictSpeakersWizard> Open(string query = "")
     {
         Services.GetRequiredService<NavigationManager>().NavigateTo("wizards/restrict-speakers" + query);
         return Render<RestrictSpeakersWizard>();
     }
-
-    private static bool Disabled(IRenderedComponent<RestrictSpeakersWizard> cut, string action) =>
-        cut.Find($"[data-action={action}]").HasAttribute("disabled");
 
     private static string[] Proposed(IRenderedComponent<RestrictSpeakersWizard> cut, string router) =>
         cut.FindAll($"section[data-router={router}] tr[data-proposed=true]").Select(static r => r.GetAttribute("data-node")!).ToArray();
@@ -135,7 +85,7 @@ public sealed class RestrictSpeakersWizardTests : DashboardTestContext, IAsyncLi
         Assert.Empty(cut.FindAll("[data-dry-run=failed]"));
         Assert.Empty(cut.FindAll("[data-banner=redundancy-drop]"));
         Assert.False(Disabled(cut, "apply"));
-        Assert.False(_host.State.Current.FindNode("worker-c2")!.Labels.ContainsKey("openelb-speaker"));
+        Assert.False(Host.State.Current.FindNode("worker-c2")!.Labels.ContainsKey("openelb-speaker"));
     }
 
     [Fact]

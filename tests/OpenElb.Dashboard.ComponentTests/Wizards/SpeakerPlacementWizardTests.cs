@@ -1,17 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using MudBlazor;
 using OpenElb.Dashboard.Audit;
-using OpenElb.Dashboard.ComponentTests.Shared;
 using OpenElb.Dashboard.Components.Wizards;
-using OpenElb.Dashboard.Configuration;
-using OpenElb.Dashboard.Core.Abstractions;
 using OpenElb.Dashboard.Core.Changes;
 using OpenElb.Dashboard.Core.Cluster;
 using OpenElb.Dashboard.Core.Validation;
-using OpenElb.Dashboard.Hosting;
-using OpenElb.Dashboard.Kubernetes;
 using OpenElb.Dashboard.Model;
 using TestContext = Xunit.TestContext;
 
@@ -21,42 +14,8 @@ namespace OpenElb.Dashboard.ComponentTests.Wizards;
 /// The Speaker placement wizard against the demo simulator (DaemonSet nodeSelector kubernetes.io/os=linux +
 /// openelb-speaker=true, the manifest's two control-plane tolerations), with the real executor and a SQLite audit store.
 /// </summary>
-public sealed class SpeakerPlacementWizardTests : DashboardTestContext, IAsyncLifetime
+public sealed class SpeakerPlacementWizardTests : WizardTestContext
 {
-    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
-    private readonly AuditTestStore _store = new();
-    private readonly ClusterHost _host = new(
-        Options.Create(new ClusterConnectionOptions { Mode = ClusterMode.Demo }),
-        Options.Create(new DemoOptions()),
-        TimeProvider.System,
-        NullLogger<ClusterHost>.Instance);
-
-    public SpeakerPlacementWizardTests()
-    {
-        _store.Register(Services);
-        Services.AddSingleton(_host);
-        Services.AddSingleton<IClusterState>(_ => _host.State);
-        Services.AddChangeWizards();
-    }
-
-    public async ValueTask InitializeAsync()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        await _host.StartAsync(ct).WaitAsync(s_timeout, ct);
-        Assert.True(await _host.State.WaitForSyncAsync(ct).WaitAsync(s_timeout, ct));
-        await Services.GetRequiredService<SqliteAuditLog>().InitializeAsync(ct).WaitAsync(s_timeout, ct);
-    }
-
-    async ValueTask IAsyncDisposable.DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _host.DisposeAsync();
-        await _store.DisposeAsync();
-    }
-
-    private static bool Disabled(IRenderedComponent<SpeakerPlacementWizard> cut, string action) =>
-        cut.Find($"[data-action={action}]").HasAttribute("disabled");
-
     private static string Text(IRenderedComponent<SpeakerPlacementWizard> cut, string section) =>
         cut.Find($"[data-section={section}]").TextContent;
 
@@ -98,7 +57,7 @@ public sealed class SpeakerPlacementWizardTests : DashboardTestContext, IAsyncLi
         // leaf-a and leaf-b lose both their speakers: applying needs the typed word.
         Assert.NotEmpty(cut.FindAll("[data-banner=redundancy-drop]"));
         Assert.True(Disabled(cut, "apply"));
-        Assert.Equal("true", _host.State.Current.Speaker!.Placement.NodeSelector.GetValueOrDefault("openelb-speaker"));
+        Assert.Equal("true", Host.State.Current.Speaker!.Placement.NodeSelector.GetValueOrDefault("openelb-speaker"));
 
         // An edit after the preview makes it stale: it disappears until previewed again.
         cut.Find("#selector-value-1").Input("rack-b");
@@ -200,7 +159,7 @@ public sealed class SpeakerPlacementWizardTests : DashboardTestContext, IAsyncLi
         Assert.Equal(AuditOutcome.Succeeded, entry.Outcome);
         Assert.Equal(AuditAction.SetSpeakerPlacement, entry.Action);
         using var timeout = new CancellationTokenSource(s_timeout);
-        while (_host.State.Current.Speaker!.Placement.Tolerations.Count != 3)
+        while (Host.State.Current.Speaker!.Placement.Tolerations.Count != 3)
         {
             await Task.Delay(20, timeout.Token);
         }

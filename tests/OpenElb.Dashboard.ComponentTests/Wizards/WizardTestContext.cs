@@ -9,6 +9,7 @@ using OpenElb.Dashboard.Core.Abstractions;
 using OpenElb.Dashboard.Hosting;
 using OpenElb.Dashboard.Kubernetes;
 using TestContext = Xunit.TestContext;
+using OpenElb.Dashboard.Model;
 
 namespace OpenElb.Dashboard.ComponentTests.Wizards;
 
@@ -47,6 +48,13 @@ public abstract class WizardTestContext : DashboardTestContext, IAsyncLifetime
         await Host.StartAsync(ct).WaitAsync(s_timeout, ct);
         Assert.True(await Host.State.WaitForSyncAsync(ct).WaitAsync(s_timeout, ct));
         await Log.InitializeAsync(ct).WaitAsync(s_timeout, ct);
+        // Pages read the shared view when they open: wait until it holds the synced cluster.
+        var views = Services.GetRequiredService<LiveViewService>();
+        using var timeout = new CancellationTokenSource(s_timeout);
+        while (views.Current.Topology.Groups.Count == 0)
+        {
+            await Task.Delay(20, timeout.Token);
+        }
     }
 
     async ValueTask IAsyncDisposable.DisposeAsync()
