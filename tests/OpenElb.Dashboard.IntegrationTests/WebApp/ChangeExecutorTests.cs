@@ -300,7 +300,11 @@ public sealed class ChangeExecutorTests
             Assert.NotNull(revert.Request);
             var preview = await executor.PreviewAsync(revert.Request, ct, AuditAction.Revert).WaitAsync(TestTimeouts.Default, ct);
             Assert.True(preview.DryRunAccepted, string.Join("; ", preview.DryRuns.Select(static d => d.Message)));
-            Assert.Equal(ApplyStatus.Succeeded, (await executor.ApplyAsync(preview, null, ct).WaitAsync(TestTimeouts.Default, ct)).Status);
+            Assert.NotEmpty(preview.Patches);
+            var reverted = await executor.ApplyAsync(preview, null, ct).WaitAsync(TestTimeouts.Default, ct);
+            Assert.True(reverted.Status == ApplyStatus.Succeeded, reverted.Message);
+            // The next preview must see this one's result, or its apply is refused as stale ("the speaker placement changed").
+            Assert.NotNull(await executor.WaitForAppliedAsync(preview, reverted, TestTimeouts.Default, ct));
         }
 
         // kubectl, an independent client, sees the node and the DaemonSet as they were.
