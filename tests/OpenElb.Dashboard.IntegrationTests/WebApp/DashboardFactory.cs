@@ -40,7 +40,14 @@ internal sealed class DashboardFactory(IReadOnlyDictionary<string, string?> sett
     {
         _ = Server; // starts the host
         using var timeout = new CancellationTokenSource(TestTimeouts.Default);
-        Assert.True(await Services.GetRequiredService<IClusterState>().WaitForSyncAsync(timeout.Token), "the app's feed did not sync");
+        var feed = Services.GetRequiredService<IClusterState>();
+        Assert.True(await feed.WaitForSyncAsync(timeout.Token), "the app's feed did not sync");
+        // Pages, the APIs and the executor plan on the shared live view, which follows the feed a moment later.
+        var views = Services.GetRequiredService<OpenElb.Dashboard.Model.LiveViewService>();
+        while (views.Current.Snapshot.Version < feed.Current.Version || !views.Current.Health.IsSynced)
+        {
+            await Task.Delay(20, timeout.Token);
+        }
     }
 
     public override async ValueTask DisposeAsync()
