@@ -6,6 +6,7 @@ using OpenElb.Dashboard.Core.Changes;
 using OpenElb.Dashboard.Core.Cluster;
 using OpenElb.Dashboard.Core.Findings;
 using OpenElb.Dashboard.Core.Topology;
+using OpenElb.Dashboard.Core.Validation;
 using OpenElb.Dashboard.Hosting;
 using OpenElb.Dashboard.Kubernetes.Writing;
 
@@ -32,6 +33,10 @@ public sealed class ChangeExecutor(
     ChangePermissions permissions,
     IOptions<DashboardOptions> options)
 {
+    /// <summary>Why nothing can be planned while the live view is not in step with the cluster.</summary>
+    public const string NotSyncedMessage =
+        "the dashboard is not in step with the cluster (still syncing after start-up, or the feed is stale), so the change cannot be planned; try again when the header says Live";
+
     /// <summary>The message of a 409: the preview is stale.</summary>
     public const string ConflictMessage = "Someone changed the node since the preview; re-preview.";
 
@@ -74,7 +79,15 @@ public sealed class ChangeExecutor(
     public async Task<ChangePreview> PreviewAsync(ChangeRequest request, CancellationToken cancellationToken, AuditAction? action = null)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var snapshot = liveViews.Current.Snapshot;
+        var view = liveViews.Current;
+        var snapshot = view.Snapshot;
+        if (!view.Health.IsSynced)
+        {
+            // Right after start-up, or while the feed is stale: the snapshot is empty or old, so a plan would be wrong.
+            var notSynced = ChangePlan.Invalid(snapshot.Version, request,
+                [new ValidationError("cluster", NotSyncedMessage)]);
+            return new ChangePreview(notSynced, snapshot, [], [], options.Value.MinSpeakersPerRouter) { Action = action };
+        }
         var plan = ChangePlanner.Plan(snapshot, request, PlanningOptions);
         var patches = plan.Patches.Select(p => PatchGuards.Guard(p, snapshot)).ToList();
         var dryRuns = new List<WriteResult>(patches.Count);

@@ -436,6 +436,52 @@ public sealed class ChangeExecutorTests
         Assert.Equal(Environment.UserName, entry.ActorUserName);
     }
 
+    [Fact]
+    public async Task Preview_FeedNeverSynced_RefusedWithWhyInsteadOfPlanningOnAnEmptySnapshot()
+    {
+        // A kubeconfig for a port where nothing listens: the feed keeps retrying and never syncs.
+        var directory = Directory.CreateTempSubdirectory("openelb-unreachable-");
+        try
+        {
+            var kubeconfig = Path.Combine(directory.FullName, "kubeconfig");
+            await File.WriteAllTextAsync(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: nowhere
+                  cluster: { server: "https://127.0.0.1:9", insecure-skip-tls-verify: true }
+                users:
+                - name: someone
+                  user: { token: not-a-real-token }
+                contexts:
+                - name: nowhere
+                  context: { cluster: nowhere, user: someone }
+                current-context: nowhere
+                """, TestContext.Current.CancellationToken);
+            await using var app = new DashboardFactory(new Dictionary<string, string?>
+            {
+                ["Cluster:Mode"] = "Kubeconfig",
+                ["Cluster:Kubeconfig"] = kubeconfig,
+            });
+            _ = app.Server;
+            using var scope = app.Services.CreateScope();
+            var executor = scope.ServiceProvider.GetRequiredService<ChangeExecutor>();
+            var ct = TestContext.Current.CancellationToken;
+
+            var preview = await executor.PreviewAsync(SetNodeLabels.Add(SpeakerLabel, "true", "worker-c2"), ct).WaitAsync(TestTimeouts.Default, ct);
+
+            Assert.False(preview.Plan.IsValid);
+            var error = Assert.Single(preview.Plan.Errors);
+            Assert.Equal(ChangeExecutor.NotSyncedMessage, error.Message);
+            Assert.Empty(preview.Patches);
+            Assert.Equal(ApplyStatus.Refused, (await executor.ApplyAsync(preview, null, ct).WaitAsync(TestTimeouts.Default, ct)).Status);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     private static async Task<string> JsonPathAsync(string kubeconfig, string what, string path)
     {
         var args = new List<string> { "get" };
