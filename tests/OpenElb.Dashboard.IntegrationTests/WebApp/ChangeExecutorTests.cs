@@ -136,32 +136,19 @@ public sealed class ChangeExecutorTests
     [Fact]
     public async Task Apply_AuditStoreUnavailableSinceStartup_RefusedAndNothingWritten()
     {
-        var blocker = Path.Combine(Path.GetTempPath(), "openelb-not-a-directory-" + Guid.NewGuid().ToString("N"));
-        await File.WriteAllTextAsync(blocker, "a file where the audit directory should be", TestContext.Current.CancellationToken);
-        try
-        {
-            await using var app = new DashboardFactory(new Dictionary<string, string?>
-            {
-                ["Cluster:Mode"] = "Demo",
-                ["Audit:DatabasePath"] = Path.Combine(blocker, "audit.db"),
-            });
-            var (kubeconfig, scope) = await ConnectAsync(app);
-            using var _ = scope;
-            var executor = scope.ServiceProvider.GetRequiredService<ChangeExecutor>();
-            var ct = TestContext.Current.CancellationToken;
-            var preview = await executor.PreviewAsync(SetNodeLabels.Add(SpeakerLabel, "true", "worker-c2"), ct).WaitAsync(TestTimeouts.Default, ct);
+        await using var app = DashboardFactory.DemoWithAuditUnavailable();
+        var (kubeconfig, scope) = await ConnectAsync(app);
+        using var _ = scope;
+        var executor = scope.ServiceProvider.GetRequiredService<ChangeExecutor>();
+        var ct = TestContext.Current.CancellationToken;
+        var preview = await executor.PreviewAsync(SetNodeLabels.Add(SpeakerLabel, "true", "worker-c2"), ct).WaitAsync(TestTimeouts.Default, ct);
 
-            var result = await executor.ApplyAsync(preview, null, ct).WaitAsync(TestTimeouts.Default, ct);
+        var result = await executor.ApplyAsync(preview, null, ct).WaitAsync(TestTimeouts.Default, ct);
 
-            Assert.Equal(ApplyStatus.Refused, result.Status);
-            Assert.Contains("audit log is unavailable", result.Message, StringComparison.Ordinal);
-            Assert.Empty(result.Steps);
-            Assert.Equal("", await LabelAsync(kubeconfig, "worker-c2"));
-        }
-        finally
-        {
-            File.Delete(blocker);
-        }
+        Assert.Equal(ApplyStatus.Refused, result.Status);
+        Assert.Contains("audit log is unavailable", result.Message, StringComparison.Ordinal);
+        Assert.Empty(result.Steps);
+        Assert.Equal("", await LabelAsync(kubeconfig, "worker-c2"));
     }
 
     [Fact]

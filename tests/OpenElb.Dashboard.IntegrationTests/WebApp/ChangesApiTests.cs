@@ -326,28 +326,15 @@ public sealed class ChangesApiTests
     [Fact]
     public async Task Apply_AuditStoreUnavailable_503AndNothingWritten()
     {
-        var blocker = Path.Combine(Path.GetTempPath(), "openelb-not-a-directory-" + Guid.NewGuid().ToString("N"));
-        await File.WriteAllTextAsync(blocker, "a file where the audit directory should be", TestContext.Current.CancellationToken);
-        try
-        {
-            await using var app = new DashboardFactory(new Dictionary<string, string?>
-            {
-                ["Cluster:Mode"] = "Demo",
-                ["Audit:DatabasePath"] = Path.Combine(blocker, "audit.db"),
-            });
-            var (kubeconfig, client) = await ConnectAsync(app);
+        await using var app = DashboardFactory.DemoWithAuditUnavailable();
+        var (kubeconfig, client) = await ConnectAsync(app);
 
-            var (status, body, _) = await PostAsync(client, ChangesApi.ApplyPath, LabelC2);
+        var (status, body, _) = await PostAsync(client, ChangesApi.ApplyPath, LabelC2);
 
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
-            Assert.Equal("ServiceUnavailable", body.RootElement.GetProperty("reason").GetString());
-            Assert.Contains("audit log is unavailable", body.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
-            Assert.Equal("", await LabelAsync(kubeconfig, "worker-c2"));
-        }
-        finally
-        {
-            File.Delete(blocker);
-        }
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("ServiceUnavailable", body.RootElement.GetProperty("reason").GetString());
+        Assert.Contains("audit log is unavailable", body.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("", await LabelAsync(kubeconfig, "worker-c2"));
     }
 
     [Fact]

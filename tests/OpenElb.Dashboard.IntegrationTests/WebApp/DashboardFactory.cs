@@ -21,6 +21,17 @@ internal sealed class DashboardFactory(IReadOnlyDictionary<string, string?> sett
     public static DashboardFactory Demo(string scenario = "demo") =>
         new(new Dictionary<string, string?> { ["Cluster:Mode"] = "Demo", ["Demo:Scenario"] = scenario });
 
+    /// <summary>Demo mode whose audit store cannot be created: a file stands where its directory should be.</summary>
+    public static DashboardFactory DemoWithAuditUnavailable()
+    {
+        var settings = new Dictionary<string, string?> { ["Cluster:Mode"] = "Demo" };
+        var app = new DashboardFactory(settings);
+        var blocker = Path.Combine(app.Directory, "not-a-directory");
+        File.WriteAllText(blocker, "a file where the audit directory should be");
+        settings["Audit:DatabasePath"] = Path.Combine(blocker, "audit.db");
+        return app;
+    }
+
     public ClusterHost Cluster => Services.GetRequiredService<ClusterHost>();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

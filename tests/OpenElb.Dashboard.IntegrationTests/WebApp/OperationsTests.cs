@@ -55,35 +55,22 @@ public sealed class OperationsTests
     [Fact]
     public async Task Readyz_AuditStoreUnavailable_ServiceUnavailableNamingTheAuditLog()
     {
-        var blocker = Path.Combine(Path.GetTempPath(), "openelb-not-a-directory-" + Guid.NewGuid().ToString("N"));
-        await File.WriteAllTextAsync(blocker, "a file where the audit directory should be", TestContext.Current.CancellationToken);
-        try
-        {
-            await using var app = new DashboardFactory(new Dictionary<string, string?>
-            {
-                ["Cluster:Mode"] = "Demo",
-                ["Audit:DatabasePath"] = Path.Combine(blocker, "audit.db"),
-            });
-            await app.WaitForSyncAsync();
-            using var client = app.CreateClient();
+        await using var app = DashboardFactory.DemoWithAuditUnavailable();
+        await app.WaitForSyncAsync();
+        using var client = app.CreateClient();
 
-            using var response = await GetAsync(client, "/readyz");
-            using var json = await ReadJsonAsync(response);
-            using var health = await GetAsync(client, "/healthz");
+        using var response = await GetAsync(client, "/readyz");
+        using var json = await ReadJsonAsync(response);
+        using var health = await GetAsync(client, "/healthz");
 
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-            Assert.False(json.RootElement.GetProperty("ready").GetBoolean());
-            var checks = json.RootElement.GetProperty("checks").EnumerateArray().ToDictionary(static c => c.GetProperty("name").GetString()!);
-            Assert.True(checks["feed"].GetProperty("ready").GetBoolean());
-            Assert.False(checks["audit"].GetProperty("ready").GetBoolean());
-            Assert.Contains("audit log is unavailable", checks["audit"].GetProperty("reason").GetString(), StringComparison.Ordinal);
-            // Liveness stays up: restarting the process would not fix the store.
-            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        }
-        finally
-        {
-            File.Delete(blocker);
-        }
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.False(json.RootElement.GetProperty("ready").GetBoolean());
+        var checks = json.RootElement.GetProperty("checks").EnumerateArray().ToDictionary(static c => c.GetProperty("name").GetString()!);
+        Assert.True(checks["feed"].GetProperty("ready").GetBoolean());
+        Assert.False(checks["audit"].GetProperty("ready").GetBoolean());
+        Assert.Contains("audit log is unavailable", checks["audit"].GetProperty("reason").GetString(), StringComparison.Ordinal);
+        // Liveness stays up: restarting the process would not fix the store.
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
 
     [Fact]

@@ -278,32 +278,19 @@ public sealed class ReadApiTests
     [Fact]
     public async Task Audit_StoreUnavailable_ServiceUnavailableProblem()
     {
-        var blocker = Path.Combine(Path.GetTempPath(), "openelb-not-a-directory-" + Guid.NewGuid().ToString("N"));
-        await File.WriteAllTextAsync(blocker, "a file where the audit directory should be", TestContext.Current.CancellationToken);
-        try
-        {
-            await using var app = new DashboardFactory(new Dictionary<string, string?>
-            {
-                ["Cluster:Mode"] = "Demo",
-                ["Audit:DatabasePath"] = Path.Combine(blocker, "audit.db"),
-            });
-            await app.WaitForSyncAsync();
-            using var client = app.CreateClient();
+        await using var app = DashboardFactory.DemoWithAuditUnavailable();
+        await app.WaitForSyncAsync();
+        using var client = app.CreateClient();
 
-            using var response = await GetAsync(client, "/api/v1/audit");
-            using var json = await ReadJsonAsync(response);
-            using var topology = await GetAsync(client, "/api/v1/topology");
+        using var response = await GetAsync(client, "/api/v1/audit");
+        using var json = await ReadJsonAsync(response);
+        using var topology = await GetAsync(client, "/api/v1/topology");
 
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-            Assert.Contains("audit log is unavailable", json.RootElement.GetProperty("title").GetString(), StringComparison.Ordinal);
-            // The live views do not depend on the audit store.
-            Assert.Equal(HttpStatusCode.OK, topology.StatusCode);
-        }
-        finally
-        {
-            File.Delete(blocker);
-        }
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("audit log is unavailable", json.RootElement.GetProperty("title").GetString(), StringComparison.Ordinal);
+        // The live views do not depend on the audit store.
+        Assert.Equal(HttpStatusCode.OK, topology.StatusCode);
     }
 
     [Fact]
