@@ -150,9 +150,10 @@ public sealed class SpeakerPlacementWizardTests : WizardTestContext
         cut.Find("[data-action=preview]").Click();
         cut.WaitForAssertion(() => Assert.False(Disabled(cut, "apply")));
 
-        cut.Find("[data-action=apply]").Click();
+        ClickCurrent(cut, "[data-action=apply]");
 
-        cut.WaitForAssertion(() => Assert.Equal("succeeded", cut.Find("[data-section=result]").GetAttribute("data-status")));
+        // A write, its dry run and two audit commits: seconds on a loaded machine, not bUnit's default second.
+        cut.WaitForAssertion(() => Assert.Equal("succeeded", cut.Find("[data-section=result]").GetAttribute("data-status")), s_timeout);
         var href = cut.Find("[data-link=audit]").GetAttribute("href")!;
         var correlation = Guid.Parse(href[(href.IndexOf('=', StringComparison.Ordinal) + 1)..]);
         var entry = Assert.Single(await Services.GetRequiredService<SqliteAuditLog>().GetStepsAsync(correlation, ct).WaitAsync(s_timeout, ct));
