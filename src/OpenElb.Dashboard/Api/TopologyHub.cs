@@ -94,13 +94,15 @@ public sealed partial class TopologyBroadcaster(IServiceProvider services, IHubC
         // Resolved here, not in the constructor: the live view needs the cluster feed, which the cluster host (an
         // earlier hosted service) creates in its StartAsync, after every hosted service has been constructed.
         var subscription = services.GetRequiredService<LiveViewService>().Subscribe(stoppingToken);
-        var last = TopologyMessage.Of(subscription.Initial);
+        var last = TryMessage(subscription.Initial);
         try
         {
             await foreach (var view in subscription.Updates.WithCancellation(stoppingToken).ConfigureAwait(false))
             {
-                var message = TopologyMessage.Of(view);
-                if (message.SameAs(last))
+                // A view that cannot be summarized is skipped and logged: a background service that throws stops the
+                // whole host (BackgroundServiceExceptionBehavior.StopHost), and the wall and API must outlive one bad view.
+                var message = TryMessage(view);
+                if (message is null || (last is not null && message.SameAs(last)))
                 {
                     continue;
                 }
@@ -122,6 +124,22 @@ public sealed partial class TopologyBroadcaster(IServiceProvider services, IHubC
             // Shutting down.
         }
     }
+
+    private TopologyMessage? TryMessage(DashboardView view)
+    {
+        try
+        {
+            return TopologyMessage.Of(view);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogSummaryFailed(logger, ex);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The topology summary could not be made from a view; that view is skipped")]
+    private static partial void LogSummaryFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A topology message could not be sent: {Error}")]
     private static partial void LogSendFailed(ILogger logger, string error);

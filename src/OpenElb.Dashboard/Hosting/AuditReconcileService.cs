@@ -57,6 +57,12 @@ internal sealed partial class AuditReconcileService(
         {
             LogFailed(logger, ex.Message);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Anything else (a store error, a bad entry) leaves the entries pending for the next start; a background
+            // service that throws would stop the whole host.
+            LogFailed(logger, ex.Message);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Audit reconciliation: {Succeeded} pending entries settled as succeeded, {Abandoned} as abandoned.")]
