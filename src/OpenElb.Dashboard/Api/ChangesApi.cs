@@ -1,8 +1,9 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using OpenElb.Dashboard.Configuration;
+using OpenElb.Dashboard.Auth;
 using OpenElb.Dashboard.Core.Validation;
 using OpenElb.Dashboard.Hosting;
 using OpenElb.Dashboard.Kubernetes.Writing;
@@ -61,8 +62,9 @@ public static class ChangesApi
     public static IEndpointRouteBuilder MapChangesApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapPost(PreviewPath, PreviewAsync);
-        app.MapPost(ApplyPath, ApplyAsync);
+        // Admins only; the executor checks the user again before every apply.
+        app.MapPost(PreviewPath, PreviewAsync).RequireAuthorization(DashboardPolicies.Admin);
+        app.MapPost(ApplyPath, ApplyAsync).RequireAuthorization(DashboardPolicies.Admin);
         return app;
     }
 
@@ -71,16 +73,10 @@ public static class ChangesApi
         ChangeExecutor executor,
         ClusterHost cluster,
         LiveViewService views,
-        IOptions<ChangeAuthorizationOptions> authorization,
         IOptions<ChangesApiOptions> options)
     {
         var ct = context.RequestAborted;
-        // Previewing writes nothing, so a read-only instance answers it; only who may ask is checked.
-        if (WhyNotPreview(authorization.Value) is { } notAllowed)
-        {
-            await WriteAsync(context, Refusal(StatusCodes.Status403Forbidden, "Forbidden", notAllowed), replayed: false).ConfigureAwait(false);
-            return;
-        }
+        // Previewing writes nothing, so a read-only instance answers it; the admin policy decided who may ask.
         var body = await ReadBodyAsync(context, options.Value).ConfigureAwait(false);
         if (body.Error is { } error)
         {
@@ -123,7 +119,7 @@ public static class ChangesApi
             await WriteAsync(context, error, replayed: false).ConfigureAwait(false);
             return;
         }
-        var apply = new ApplyContext(executor, cluster, views, authorization, auditStatus, gate);
+        var apply = new ApplyContext(executor, cluster, views, authorization, auditStatus, gate, context.User);
         var keys = context.Request.Headers[IdempotencyKeyHeader];
         if (keys.Count == 0)
         {
@@ -138,7 +134,7 @@ public static class ChangesApi
             return;
         }
         // Keys are per actor, so one caller's key never replays another's answer.
-        var scopedKey = $"{ChangeAudit.ActorUserName}\n{key}";
+        var scopedKey = $"{context.User.Identity?.Name}\n{key}";
         var hash = Convert.ToHexString(SHA256.HashData(body.Canonical));
         while (true)
         {
@@ -180,17 +176,6 @@ public static class ChangesApi
         }
     }
 
-    /// <summary>Why the local actor may not preview: the admin check of <see cref="ChangeAuthorization"/>, without read-only.</summary>
-    private static string? WhyNotPreview(ChangeAuthorizationOptions options)
-    {
-        var admins = new ChangeAuthorizationOptions { ReadOnly = false };
-        foreach (var admin in options.Admins)
-        {
-            admins.Admins.Add(admin);
-        }
-        return new ChangeAuthorization(Options.Create(admins)).WhyNot(ChangeAudit.ActorUserName);
-    }
-
     private sealed record ApplyAnswer(StoredAnswer Answer, bool Begun);
 
     private sealed class ApplyContext(
@@ -199,7 +184,8 @@ public static class ChangesApi
         LiveViewService views,
         ChangeAuthorization authorization,
         AuditStatus auditStatus,
-        ChangesApiGate gate)
+        ChangesApiGate gate,
+        ClaimsPrincipal user)
     {
         public async Task<ApplyAnswer> RunAsync(JsonElement root, CancellationToken ct)
         {
@@ -242,7 +228,7 @@ public static class ChangesApi
         // The executor refuses in this order: authorization, confirmation, audit, cluster, stale snapshot, busy.
         private StoredAnswer Refused(ChangePreview preview, ApplyResult result, string? confirmation)
         {
-            if (authorization.WhyNot(ChangeAudit.ActorUserName) is not null)
+            if (authorization.WhyNot(user) is not null)
             {
                 return Answer(StatusCodes.Status403Forbidden, new StatusJson(result.Message, "Forbidden", StatusCodes.Status403Forbidden) { CorrelationId = result.CorrelationId });
             }

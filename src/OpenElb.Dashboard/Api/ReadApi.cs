@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OpenElb.Dashboard.Audit;
+using OpenElb.Dashboard.Auth;
 using OpenElb.Dashboard.Core.Topology;
 using OpenElb.Dashboard.Hosting;
 using OpenElb.Dashboard.Model;
@@ -36,7 +37,7 @@ public static class ReadApi
     public static IEndpointRouteBuilder MapReadApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var api = app.MapGroup(Prefix).WithTags("read");
+        var api = app.MapGroup(Prefix).WithTags("read").RequireAuthorization(DashboardPolicies.Viewer);
         api.MapGet("/topology", GetTopology).WithName("GetTopology")
             .WithSummary("Every router with its nodes, speakers and sessions, the summary counts and the findings.");
         api.MapGet("/nodes", GetNodes).WithName("GetNodes")

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OpenElb.Dashboard.Audit;
+using OpenElb.Dashboard.Auth;
 using OpenElb.Dashboard.Model;
 
 namespace OpenElb.Dashboard.Hosting;
@@ -22,8 +23,8 @@ public static class AuditEndpoints
     public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet(CsvPath, ExportCsv);
-        app.MapGet(JsonLinesPath, ExportJsonLines);
+        app.MapGet(CsvPath, ExportCsv).RequireAuthorization(DashboardPolicies.Viewer);
+        app.MapGet(JsonLinesPath, ExportJsonLines).RequireAuthorization(DashboardPolicies.Viewer);
         return app;
     }
 

@@ -4,6 +4,7 @@ using MudBlazor.Services;
 using OpenElb.Dashboard.Api;
 using OpenElb.Dashboard.Audit;
 using OpenElb.Dashboard.Audit.Observed;
+using OpenElb.Dashboard.Auth;
 using OpenElb.Dashboard.Components;
 using OpenElb.Dashboard.Configuration;
 using OpenElb.Dashboard.Kubernetes;
@@ -29,6 +30,7 @@ public static class DashboardHostingExtensions
         // (a no-op for a published app, whose files are in wwwroot).
         builder.WebHost.UseStaticWebAssets();
 
+        builder.AddDashboardAuth();
         var services = builder.Services;
         services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DashboardOptions>, ValidateDashboardOptions>();
@@ -66,6 +68,7 @@ public static class DashboardHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions();
+        services.TryAddScoped<CurrentUser>();
         services.TryAddScoped<ChangeExecutor>();
         services.TryAddSingleton<ChangeFollowService>();
         services.TryAddSingleton<ChangePermissions>();
@@ -83,12 +86,15 @@ public static class DashboardHostingExtensions
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
         app.UseStatusCodePagesWithReExecute("/not-found");
+        app.UseDashboardAuth();
         app.UseAntiforgery();
-        app.MapStaticAssets();
+        // Styles, scripts and images: the sign-in and error pages need them before anyone is signed in.
+        app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAuditEndpoints();
         app.MapChangesApi();
-        app.MapHealthChecks("/healthz");
+        // Probes cannot sign in.
+        app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapDashboardApi();
         return app;
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenElb.Dashboard.Api;
+using OpenElb.Dashboard.Auth;
 using OpenElb.Dashboard.Core.Abstractions;
 using OpenElb.Dashboard.Model;
 using Prometheus;
@@ -53,15 +54,17 @@ public static class OperationsEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapReadApi();
-        app.MapOpenApi();
+        app.MapOpenApi().RequireAuthorization(DashboardPolicies.Viewer);
+        // Probes and scrapers cannot sign in: readiness and metrics say nothing secret (router names and counts).
         app.MapGet(ReadyPath, GetReadiness).WithName("GetReadiness").WithTags("operations")
-            .WithSummary("200 when the feed has synced and the audit log is writable; 503 naming what is not ready.");
-        app.MapWritesRefused(ReadyPath);
+            .WithSummary("200 when the feed has synced and the audit log is writable; 503 naming what is not ready.")
+            .AllowAnonymous();
+        app.MapWritesRefused(ReadyPath).AllowAnonymous();
         var registry = app.ServiceProvider.GetRequiredService<DashboardMetrics>().Registry;
         // MapMetrics maps every method; scrapers only GET.
-        app.MapMetrics(MetricsPath, registry).WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
-        app.MapWritesRefused(MetricsPath);
-        app.MapHub<TopologyHub>(TopologyHub.Path);
+        app.MapMetrics(MetricsPath, registry).WithMetadata(new HttpMethodMetadata([HttpMethods.Get])).AllowAnonymous();
+        app.MapWritesRefused(MetricsPath).AllowAnonymous();
+        app.MapHub<TopologyHub>(TopologyHub.Path).RequireAuthorization(DashboardPolicies.Wall);
         return app;
     }
 

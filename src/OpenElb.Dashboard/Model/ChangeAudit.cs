@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpenElb.Dashboard.Audit;
+using OpenElb.Dashboard.Auth;
 using OpenElb.Dashboard.Core.Changes;
 using OpenElb.Dashboard.Kubernetes.Writing;
 
@@ -9,17 +10,12 @@ namespace OpenElb.Dashboard.Model;
 /// <summary>Builds the audit records of a change: the pending entry before a write and its completion after. Pure.</summary>
 public static class ChangeAudit
 {
-    /// <summary>How the local actor authenticated (until real sign-in exists).</summary>
-    public const string LocalAuthMethod = "local";
-
-    /// <summary>The acting user: the local OS user for now.</summary>
-    public static string ActorUserName => Environment.UserName;
-
-    /// <summary>The pending entry for step <paramref name="step"/> (from 1) of a run.</summary>
-    public static AuditEntry Pending(ChangePreview preview, PlannedPatch patch, Guid correlation, int step)
+    /// <summary>The pending entry for step <paramref name="step"/> (from 1) of a run made by <paramref name="actor"/>.</summary>
+    public static AuditEntry Pending(ChangePreview preview, PlannedPatch patch, Guid correlation, int step, DashboardActor actor)
     {
         ArgumentNullException.ThrowIfNull(preview);
         ArgumentNullException.ThrowIfNull(patch);
+        ArgumentNullException.ThrowIfNull(actor);
         var index = IndexOf(preview, patch);
         var node = patch.Target.Kind == "Node" ? preview.Snapshot.FindNode(patch.Target.Name) : null;
         var (before, _) = States(patch);
@@ -27,8 +23,10 @@ public static class ChangeAudit
         {
             CorrelationId = correlation,
             Step = step,
-            ActorUserName = ActorUserName,
-            ActorAuthMethod = LocalAuthMethod,
+            ActorUserName = actor.UserName,
+            ActorDisplayName = actor.DisplayName,
+            ActorAuthMethod = actor.AuthMethod,
+            ActorGroups = [.. actor.Groups],
             Action = preview.Action ?? ActionOf(preview.Plan.Request, patch.Step),
             TargetKind = patch.Target.Kind,
             TargetNamespace = patch.Target.Namespace,

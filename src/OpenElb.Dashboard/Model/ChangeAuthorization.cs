@@ -1,27 +1,35 @@
+using System.Security.Claims;
 using Microsoft.Extensions.Options;
+using OpenElb.Dashboard.Auth;
 using OpenElb.Dashboard.Configuration;
 
 namespace OpenElb.Dashboard.Model;
 
 /// <summary>
-/// Decides on the server whether an actor may apply a change, whatever the page shows: read-only instances refuse
-/// everyone; otherwise the configured admins (by default the single local admin, the user running the dashboard). A
-/// singleton; pure apart from its options.
+/// Decides on the server whether a user may apply a change, whatever the page shows: read-only instances refuse
+/// everyone; otherwise admins only (the role comes from sign-in: <c>Auth:Roles</c>, <c>Authorization:Admins</c>, or the
+/// local user in Local mode). A singleton; pure apart from its options.
 /// </summary>
 public sealed class ChangeAuthorization(IOptions<ChangeAuthorizationOptions> options)
 {
-    /// <summary>Why <paramref name="actor"/> may not apply changes, or <c>null</c> when they may.</summary>
-    public string? WhyNot(string actor)
+    /// <summary>Why <paramref name="user"/> may not apply changes, or <c>null</c> when they may.</summary>
+    public string? WhyNot(ClaimsPrincipal user)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        var value = options.Value;
-        if (value.ReadOnly)
+        ArgumentNullException.ThrowIfNull(user);
+        if (options.Value.ReadOnly)
         {
             return "This dashboard is read-only (Authorization:ReadOnly): it shows and previews changes but applies none.";
         }
-        var admins = value.Admins.Count > 0 ? value.Admins : [Environment.UserName];
-        return admins.Contains(actor, StringComparer.Ordinal)
-            ? null
-            : $"{actor} is not an admin of this dashboard (Authorization:Admins lists {string.Join(", ", admins)}).";
+        if (user.Identity?.IsAuthenticated != true)
+        {
+            return "Nobody is signed in, so no change can be made.";
+        }
+        if (!user.IsInRole(DashboardRoles.Admin))
+        {
+            var roles = DashboardPrincipal.RolesOf(user);
+            return $"{user.Identity.Name} is not an admin of this dashboard ({(roles.Count == 0 ? "no role" : "role " + string.Join(", ", roles))}); "
+                + "admins come from Auth:Roles:Admin groups or Authorization:Admins.";
+        }
+        return null;
     }
 }

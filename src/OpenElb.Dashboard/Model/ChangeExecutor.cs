@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OpenElb.Dashboard.Audit;
+using OpenElb.Dashboard.Auth;
 using OpenElb.Dashboard.Configuration;
 using OpenElb.Dashboard.Core.Abstractions;
 using OpenElb.Dashboard.Core.Changes;
@@ -31,6 +32,7 @@ public sealed class ChangeExecutor(
     ChangeFollowService follow,
     ChangeAuthorization authorization,
     ChangePermissions permissions,
+    CurrentUser currentUser,
     IOptions<DashboardOptions> options)
 {
     /// <summary>Why nothing can be planned while the live view is not in step with the cluster.</summary>
@@ -122,10 +124,12 @@ public sealed class ChangeExecutor(
         {
             return ApplyResult.Refused(correlation, "The change would change nothing.");
         }
-        if (authorization.WhyNot(ChangeAudit.ActorUserName) is { } notAllowed)
+        var user = currentUser.Principal;
+        var actor = DashboardActor.Of(user);
+        if (authorization.WhyNot(user) is { } notAllowed)
         {
             // Refused on the server whatever the page offered; the attempt is recorded for reviewers.
-            await RecordDeniedAsync(preview, correlation, notAllowed, cancellationToken).ConfigureAwait(false);
+            await RecordDeniedAsync(preview, correlation, actor, notAllowed, cancellationToken).ConfigureAwait(false);
             return ApplyResult.Refused(correlation, notAllowed);
         }
         if (preview.RequiresConfirmation && !string.Equals(confirmation?.Trim(), preview.ConfirmationWord, StringComparison.Ordinal))
@@ -153,11 +157,11 @@ public sealed class ChangeExecutor(
         Changed?.Invoke();
         try
         {
-            var result = await RunAsync(preview, writer, correlation, cancellationToken).ConfigureAwait(false);
+            var result = await RunAsync(preview, writer, correlation, actor, cancellationToken).ConfigureAwait(false);
             if (result.Steps.Any(static s => s.Outcome == WriteOutcome.Succeeded))
             {
                 // Followed by a singleton until the cluster shows the prediction: the user may leave and come back.
-                follow.Start(correlation, preview.Plan);
+                follow.Start(correlation, preview.Plan, actor);
             }
             return result;
         }
@@ -201,9 +205,9 @@ public sealed class ChangeExecutor(
     }
 
     /// <summary>Whether the current actor may apply changes (the pages disable Apply when not; the server refuses anyway).</summary>
-    public string? WhyNotAllowed => authorization.WhyNot(ChangeAudit.ActorUserName);
+    public string? WhyNotAllowed => authorization.WhyNot(currentUser.Principal);
 
-    private async Task RecordDeniedAsync(ChangePreview preview, Guid correlation, string reason, CancellationToken cancellationToken)
+    private async Task RecordDeniedAsync(ChangePreview preview, Guid correlation, DashboardActor actor, string reason, CancellationToken cancellationToken)
     {
         if (!auditStatus.IsAvailable)
         {
@@ -211,7 +215,7 @@ public sealed class ChangeExecutor(
         }
         try
         {
-            var id = await auditLog.BeginAsync(ChangeAudit.Pending(preview, preview.Patches[0], correlation, 1), cancellationToken).ConfigureAwait(false);
+            var id = await auditLog.BeginAsync(ChangeAudit.Pending(preview, preview.Patches[0], correlation, 1, actor), cancellationToken).ConfigureAwait(false);
             await auditLog.CompleteAsync(id, new AuditCompletion(AuditOutcome.Denied, null, $"Not sent: {reason}"), CancellationToken.None).ConfigureAwait(false);
         }
         catch (AuditUnavailableException)
@@ -238,7 +242,7 @@ public sealed class ChangeExecutor(
         }
     }
 
-    private async Task<ApplyResult> RunAsync(ChangePreview preview, ClusterWriter writer, Guid correlation, CancellationToken cancellationToken)
+    private async Task<ApplyResult> RunAsync(ChangePreview preview, ClusterWriter writer, Guid correlation, DashboardActor actor, CancellationToken cancellationToken)
     {
         var steps = new List<StepResult>(preview.Patches.Count);
         string? failure = null;
@@ -250,7 +254,7 @@ public sealed class ChangeExecutor(
                 steps.Add(new StepResult(i + 1, patch, null, WriteOutcome.Skipped, null, "Not begun: an earlier step did not succeed."));
                 continue;
             }
-            var entry = ChangeAudit.Pending(preview, patch, correlation, i + 1);
+            var entry = ChangeAudit.Pending(preview, patch, correlation, i + 1, actor);
             long id;
             try
             {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using OpenElb.Dashboard.Audit;
+using OpenElb.Dashboard.Auth;
 using OpenElb.Dashboard.Core.Changes;
 
 namespace OpenElb.Dashboard.Model;
@@ -73,8 +74,9 @@ public sealed record FollowState(IReadOnlyList<FollowNode> Nodes, IReadOnlyList<
 /// <summary>A change being followed (or followed) after apply.</summary>
 public sealed class FollowRun
 {
-    internal FollowRun(Guid correlationId, ChangePlan plan, DateTimeOffset started, FollowState state)
+    internal FollowRun(Guid correlationId, ChangePlan plan, DateTimeOffset started, FollowState state, DashboardActor actor)
     {
+        Actor = actor;
         CorrelationId = correlationId;
         Plan = plan;
         Started = started;
@@ -83,6 +85,9 @@ public sealed class FollowRun
 
     /// <summary>The run's correlation id (its audit entries share it).</summary>
     public Guid CorrelationId { get; }
+
+    /// <summary>Who applied the change (the observed-impact entry is recorded in their name).</summary>
+    public DashboardActor Actor { get; }
 
     /// <summary>The applied plan.</summary>
     public ChangePlan Plan { get; }
@@ -129,11 +134,12 @@ public sealed partial class ChangeFollowService(
     /// <summary>The run with this correlation id, while this process knows it.</summary>
     public FollowRun? Find(Guid correlationId) => _runs.GetValueOrDefault(correlationId);
 
-    /// <summary>Starts following <paramref name="plan"/>, applied as run <paramref name="correlationId"/>.</summary>
-    public FollowRun Start(Guid correlationId, ChangePlan plan)
+    /// <summary>Starts following <paramref name="plan"/>, applied by <paramref name="actor"/> as run <paramref name="correlationId"/>.</summary>
+    public FollowRun Start(Guid correlationId, ChangePlan plan, DashboardActor actor)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var run = new FollowRun(correlationId, plan, timeProvider.GetUtcNow(), FollowState.Evaluate(plan, liveViews.Current));
+        ArgumentNullException.ThrowIfNull(actor);
+        var run = new FollowRun(correlationId, plan, timeProvider.GetUtcNow(), FollowState.Evaluate(plan, liveViews.Current), actor);
         if (_runs.TryAdd(correlationId, run))
         {
             _ = FollowAsync(run, _stopping.Token);
@@ -182,8 +188,10 @@ public sealed partial class ChangeFollowService(
         {
             CorrelationId = run.CorrelationId,
             Step = run.Plan.Patches.Count + 1,
-            ActorUserName = ChangeAudit.ActorUserName,
-            ActorAuthMethod = ChangeAudit.LocalAuthMethod,
+            ActorUserName = run.Actor.UserName,
+            ActorDisplayName = run.Actor.DisplayName,
+            ActorAuthMethod = run.Actor.AuthMethod,
+            ActorGroups = [.. run.Actor.Groups],
             Action = AuditAction.ObservedImpact,
             TargetKind = "Change",
             TargetName = run.Plan.Request.Describe(),

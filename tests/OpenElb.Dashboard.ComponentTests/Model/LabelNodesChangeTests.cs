@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OpenElb.Dashboard.Auth;
 using OpenElb.Dashboard.Audit;
 using OpenElb.Dashboard.Core;
 using OpenElb.Dashboard.Core.Changes;
@@ -103,14 +104,17 @@ public sealed class LabelNodesChangeTests
         var preview = Preview(snapshot, SetNodeLabels.Delete("openelb-speaker", "a1"));
         var correlation = Guid.NewGuid();
 
-        var entry = ChangeAudit.Pending(preview, preview.Patches[0], correlation, 1);
+        var actor = new DashboardActor("alice", "Alice A.", "oidc", ["ops", "noc"]);
+
+        var entry = ChangeAudit.Pending(preview, preview.Patches[0], correlation, 1, actor);
 
         Assert.True(preview.RequiresConfirmation);
         Assert.Equal(correlation, entry.CorrelationId);
         Assert.Equal(1, entry.Step);
         Assert.Equal(AuditOutcome.Pending, entry.Outcome);
         Assert.Equal(AuditAction.LabelNodes, entry.Action);
-        Assert.Equal(ChangeAudit.LocalAuthMethod, entry.ActorAuthMethod);
+        Assert.Equal(("alice", "Alice A.", "oidc"), (entry.ActorUserName, entry.ActorDisplayName, entry.ActorAuthMethod));
+        Assert.Equal(["ops", "noc"], entry.ActorGroups);
         Assert.Equal(("Node", "a1", "1"), (entry.TargetKind, entry.TargetName, entry.ResourceVersionBefore));
         Assert.Equal(preview.Patches[0].Body, entry.RequestBody);
         Assert.Equal("""{"metadata.labels[openelb-speaker]":"true"}""", entry.BeforeState);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
+using OpenElb.Dashboard.Auth;
 using OpenElb.Dashboard.Configuration;
 using OpenElb.Dashboard.Core.Abstractions;
 using OpenElb.Dashboard.Core.Cluster;
@@ -40,9 +41,33 @@ public class DashboardTestContext : BunitContext
             Options.Create(new DemoOptions()),
             TimeProvider.System,
             NullLogger<ClusterHost>.Instance));
+        // The local admin, as Local mode signs them in; tests of other roles call SignInAs.
+        Authorization = AddAuthorization();
+        SignInAs(Environment.UserName, DashboardRoles.Admin);
     }
 
     public TestClusterState Cluster { get; }
+
+    /// <summary>bUnit's authentication and authorization double.</summary>
+    public Bunit.TestDoubles.BunitAuthorizationContext Authorization { get; }
+
+    /// <summary>
+    /// Signs the test user in as <paramref name="user"/> with <paramref name="role"/> (an admin is also a viewer); the
+    /// policies granted are the ones the role meets, as the app's policies decide them.
+    /// </summary>
+    public void SignInAs(string user, string role)
+    {
+        Authorization.SetAuthorized(user);
+        string[] roles = role == DashboardRoles.Admin ? [DashboardRoles.Admin, DashboardRoles.Viewer] : [role];
+        Authorization.SetRoles(roles);
+        Authorization.SetClaims(new System.Security.Claims.Claim(DashboardClaims.AuthMethod, "local"));
+        Authorization.SetPolicies(role switch
+        {
+            DashboardRoles.Admin => [DashboardPolicies.Admin, DashboardPolicies.Viewer, DashboardPolicies.Wall],
+            DashboardRoles.Viewer => [DashboardPolicies.Viewer, DashboardPolicies.Wall],
+            _ => [DashboardPolicies.Wall],
+        });
+    }
 
     /// <summary>Publishes <paramref name="snapshot"/> as the cluster's state.</summary>
     public void Publish(ClusterSnapshot snapshot) => Cluster.Publish(snapshot);

@@ -451,7 +451,7 @@ public sealed class ChangeExecutorTests
                 ["Cluster:Kubeconfig"] = kubeconfig,
             });
             _ = app.Server;
-            using var scope = app.Services.CreateScope();
+            using var scope = app.CreateUserScope();
             var executor = scope.ServiceProvider.GetRequiredService<ChangeExecutor>();
             var ct = TestContext.Current.CancellationToken;
 
@@ -481,7 +481,7 @@ public sealed class ChangeExecutorTests
     private static async Task<(string Kubeconfig, IServiceScope Scope)> ConnectAsync(DashboardFactory app)
     {
         await app.WaitForSyncAsync();
-        return (WriteKubeconfig(app), app.Services.CreateScope());
+        return (WriteKubeconfig(app), app.CreateUserScope());
     }
 
     private static string WriteKubeconfig(DashboardFactory app)

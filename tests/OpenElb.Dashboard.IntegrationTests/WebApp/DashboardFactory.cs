@@ -34,6 +34,18 @@ internal sealed class DashboardFactory(IReadOnlyDictionary<string, string?> sett
 
     public ClusterHost Cluster => Services.GetRequiredService<ClusterHost>();
 
+    /// <summary>
+    /// A service scope acting for the user Local mode signs in (the OS user; an admin unless Authorization:Admins lists
+    /// others), or for <paramref name="user"/>: what a circuit or an API request would be.
+    /// </summary>
+    public IServiceScope CreateUserScope(System.Security.Claims.ClaimsPrincipal? user = null)
+    {
+        var scope = Services.CreateScope();
+        var authorization = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<OpenElb.Dashboard.Configuration.ChangeAuthorizationOptions>>().Value;
+        scope.ServiceProvider.GetRequiredService<OpenElb.Dashboard.Auth.CurrentUser>().Set(user ?? OpenElb.Dashboard.Auth.DashboardPrincipal.Local(authorization));
+        return scope;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");

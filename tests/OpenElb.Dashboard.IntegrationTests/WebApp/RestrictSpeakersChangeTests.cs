@@ -71,7 +71,7 @@ public sealed class RestrictSpeakersChangeTests
         var views = app.Services.GetRequiredService<LiveViewService>();
         await WaitUntilAsync(() => views.Current.Topology.Groups.Count == 1 && views.Current.Snapshot.Speaker is not null);
         var view = views.Current;
-        return (kubeconfig, app.Services.CreateScope(), new RestrictSpeakersForm(view.Snapshot, view.Topology));
+        return (kubeconfig, app.CreateUserScope(), new RestrictSpeakersForm(view.Snapshot, view.Topology));
     }
 
     private static async Task<ApplyResult> PreviewAndApplyAsync(IServiceScope scope, RestrictSpeakersForm form)

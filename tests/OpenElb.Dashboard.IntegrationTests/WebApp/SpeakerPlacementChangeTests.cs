@@ -118,7 +118,7 @@ public sealed class SpeakerPlacementChangeTests
         var path = Path.Combine(app.Directory, "kubeconfig");
         app.Cluster.Simulator!.WriteKubeconfig(path);
         var current = app.Services.GetRequiredService<LiveViewService>().Current.Snapshot.Speaker!.Placement;
-        return (path, app.Services.CreateScope(), current);
+        return (path, app.CreateUserScope(), current);
     }
 
     // The DaemonSet's placement as kubectl reads it, parsed here rather than by the app's own mapping.

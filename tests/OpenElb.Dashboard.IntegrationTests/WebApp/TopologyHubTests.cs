@@ -53,7 +53,7 @@ public sealed class TopologyHubTests
         Assert.Equal(app.Services.GetRequiredService<LiveViewService>().Current.Summary.RoutersDegraded, first.Summary.RoutersDegraded);
 
         // A second speaker under leaf-c, through the dashboard's own writer.
-        using (var scope = app.Services.CreateScope())
+        using (var scope = app.CreateUserScope())
         {
             var executor = scope.ServiceProvider.GetRequiredService<ChangeExecutor>();
             var preview = await executor.PreviewAsync(Core.Changes.SetNodeLabels.Add("openelb-speaker", "true", "worker-c2"), ct);
