@@ -122,12 +122,6 @@ public sealed class KnownProxies
         }
     }
 
-    /// <summary>Reads <c>Auth:TrustedProxy:KnownProxies</c>.</summary>
-    public KnownProxies(IOptions<AuthOptions> options)
-        : this((options ?? throw new ArgumentNullException(nameof(options))).Value.TrustedProxy.KnownProxies)
-    {
-    }
-
     /// <summary>How many entries there are.</summary>
     public int Count => _networks.Count;
 

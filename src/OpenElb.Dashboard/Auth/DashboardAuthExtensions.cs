@@ -31,7 +31,7 @@ public static partial class DashboardAuthExtensions
         }
         var services = builder.Services;
         services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.SectionName));
-        services.TryAddSingleton<KnownProxies>();
+        services.TryAddSingleton(static sp => new KnownProxies(sp.GetRequiredService<IOptions<AuthOptions>>().Value.TrustedProxy.KnownProxies));
         services.TryAddScoped<CurrentUser>();
         services.TryAddSingleton<IWallAccess, NoWallAccess>();
         // The request line (with a wall token in its query) is logged by the hosting diagnostics at Information:

@@ -34,6 +34,18 @@ internal sealed class DashboardFactory(IReadOnlyDictionary<string, string?> sett
 
     public ClusterHost Cluster => Services.GetRequiredService<ClusterHost>();
 
+    private bool _kestrel;
+
+    /// <summary>Starts the app on real Kestrel at 127.0.0.1, port 0, and returns its address.</summary>
+    public Uri StartKestrel()
+    {
+        _kestrel = true;
+        UseKestrel(static options => options.Listen(System.Net.IPAddress.Loopback, 0));
+        StartServer();
+        return new Uri(Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.Single());
+    }
+
     /// <summary>
     /// A service scope acting for the user Local mode signs in (the OS user; an admin unless Authorization:Admins lists
     /// others), or for <paramref name="user"/>: what a circuit or an API request would be.
@@ -61,7 +73,10 @@ internal sealed class DashboardFactory(IReadOnlyDictionary<string, string?> sett
     /// <summary>Waits until the app's feed has completed its initial list.</summary>
     public async Task WaitForSyncAsync()
     {
-        _ = Server; // starts the host
+        if (!_kestrel)
+        {
+            _ = Server; // starts the host
+        }
         using var timeout = new CancellationTokenSource(TestTimeouts.Default);
         var feed = Services.GetRequiredService<IClusterState>();
         Assert.True(await feed.WaitForSyncAsync(timeout.Token), "the app's feed did not sync");
