@@ -317,11 +317,27 @@ public sealed class KubernetesClusterState : IClusterState, IFeedSink, IAsyncDis
         where TObject : class, IKubernetesObject<V1ObjectMeta>
         where TRecord : class => new(source, this, _time, _options);
 
-    private KindWatcher<V1Pod, SpeakerPod> PodWatcher(ResourceKind kind, string selector) => Watcher(new KindSource<V1Pod, SpeakerPod>(
-        kind,
-        async (cont, limit, ct) => Page(await _client.CoreV1.ListPodForAllNamespacesAsync(continueParameter: cont, labelSelector: selector, limit: limit, cancellationToken: ct).ConfigureAwait(false)),
-        (rv, timeout, onError, ct) => _client.CoreV1.WatchListPodForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: selector, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
-        PodMapping.ToSpeakerPod));
+    /// <summary>
+    /// Speaker (or legacy manager) pods by label, in <see cref="ClusterStateOptions.SpeakerNamespace"/> only: the
+    /// least-privilege RBAC grants pods in OpenELB's namespace, not cluster-wide (a cluster-wide list would be refused).
+    /// </summary>
+    private KindWatcher<V1Pod, SpeakerPod> PodWatcher(ResourceKind kind, string selector)
+    {
+        var ns = _options.SpeakerNamespace;
+        if (string.IsNullOrEmpty(ns))
+        {
+            return Watcher(new KindSource<V1Pod, SpeakerPod>(
+                kind,
+                async (cont, limit, ct) => Page(await _client.CoreV1.ListPodForAllNamespacesAsync(continueParameter: cont, labelSelector: selector, limit: limit, cancellationToken: ct).ConfigureAwait(false)),
+                (rv, timeout, onError, ct) => _client.CoreV1.WatchListPodForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: selector, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
+                PodMapping.ToSpeakerPod));
+        }
+        return Watcher(new KindSource<V1Pod, SpeakerPod>(
+            kind,
+            async (cont, limit, ct) => Page(await _client.CoreV1.ListNamespacedPodAsync(ns, continueParameter: cont, labelSelector: selector, limit: limit, cancellationToken: ct).ConfigureAwait(false)),
+            (rv, timeout, onError, ct) => _client.CoreV1.WatchListNamespacedPodAsync(ns, allowWatchBookmarks: true, labelSelector: selector, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
+            PodMapping.ToSpeakerPod));
+    }
 
     private KindWatcher<TObject, TRecord> CustomWatcher<TObject, TList, TRecord>(ResourceKind kind, string plural, Func<TObject, TRecord> map)
         where TObject : class, IKubernetesObject<V1ObjectMeta>
