@@ -71,6 +71,24 @@ public sealed class SpeakerNamespaceTests
     }
 
     [Fact]
+    public async Task Feed_SpeakerDaemonSetOutsideTheWatchedNamespace_PodsKindSaysWhichSettingToChange()
+    {
+        // A Helm install in another namespace with the default setting: no speaker pod is seen, and the reason is named.
+        await using var harness = await FeedHarness.StartAsync();
+        await harness.Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = OtherNamespace } }, cancellationToken: Ct);
+        using var client = new k8s.Kubernetes(Configuration(harness));
+        await using var feed = Start(client, new ClusterStateOptions { CoalesceWindow = TimeSpan.FromMilliseconds(20), SpeakerNamespace = OtherNamespace });
+        Assert.True(await feed.WaitForSyncAsync(TestTimeouts.Default, Ct));
+        await WaitUntilAsync(() => feed.Current.Speaker is not null, "the speaker DaemonSet");
+
+        Assert.Empty(feed.Current.SpeakerPods);
+        var pods = feed.Health.Kinds.Single(k => k.Kind == FeedKind.SpeakerPods);
+        Assert.Contains($"set Cluster:OpenElbNamespace to '{SpeakerNamespace}'", pods.LastError, StringComparison.Ordinal);
+        Assert.True(feed.Health.IsSynced);
+        Assert.All(feed.Health.Kinds.Where(k => k.Kind != FeedKind.SpeakerPods), static k => Assert.Null(k.LastError));
+    }
+
+    [Fact]
     public void ClusterSession_UsesTheConfiguredOpenElbNamespace()
     {
         Assert.Equal("openelb-system", new ClusterConnectionOptions().OpenElbNamespace);
