@@ -13,11 +13,14 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 # kubectl is the simulator tests' independent second client (the machines ship it as the apt package kubectl; on a
-# machine without it, Debian's kubernetes-client); Debian's chromium runs the browser tests (Playwright drives it; its
-# own browser download cannot reach the network here). Installed when running as root; otherwise named.
+# machine without it, Debian's kubernetes-client) and builds deploy/kubernetes (kubectl kustomize); Debian's chromium
+# runs the browser tests (Playwright drives it; its own browser download cannot reach the network here); Debian's
+# docker-compose validates docker-compose.yml (`docker-compose config`, no Docker engine needed). Installed when
+# running as root; otherwise named.
 need=()
 command -v kubectl >/dev/null 2>&1 || need+=(kubectl)
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || need+=(chromium)
+command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test.sh: installing ${need[*]}"

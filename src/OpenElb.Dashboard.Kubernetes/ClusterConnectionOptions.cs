@@ -19,6 +19,9 @@ public enum ClusterMode
 /// <summary>Cluster connection settings (bound from configuration).</summary>
 public sealed class ClusterConnectionOptions
 {
+    /// <summary>Where OpenELB's kubectl manifest installs it.</summary>
+    public const string DefaultOpenElbNamespace = "openelb-system";
+
     /// <summary>The connection mode. <remarks>Defaults to <see cref="ClusterMode.Auto"/>.</remarks></summary>
     public ClusterMode Mode { get; set; } = ClusterMode.Auto;
 
@@ -27,6 +30,14 @@ public sealed class ClusterConnectionOptions
 
     /// <summary>Kubeconfig context; <c>null</c> = the file's current-context.</summary>
     public string? Context { get; set; }
+
+    /// <summary>
+    /// The namespace OpenELB runs in (a Helm install: the release namespace). Speaker pods are listed, watched and
+    /// restarted only there, which is all the least-privilege RBAC grants. Empty = every namespace (needs cluster-wide
+    /// pod access). Defaults to <see cref="DefaultOpenElbNamespace"/>. The speaker DaemonSet itself is still found by its
+    /// labels in any namespace.
+    /// </summary>
+    public string? OpenElbNamespace { get; set; } = DefaultOpenElbNamespace;
 }
 
 /// <summary>

@@ -37,13 +37,17 @@ public sealed class ClusterSession : IAsyncDisposable
     /// <summary>The feed as the app sees it.</summary>
     public IClusterState ClusterState => State;
 
-    /// <summary>Connects as <paramref name="options"/> describe (nothing is sent until the feed starts).</summary>
+    /// <summary>
+    /// Connects as <paramref name="options"/> describe (nothing is sent until the feed starts). Without
+    /// <paramref name="stateOptions"/> the feed watches speaker pods in <see cref="ClusterConnectionOptions.OpenElbNamespace"/>;
+    /// given ones are used as they are.
+    /// </summary>
     /// <exception cref="ClusterConfigurationException">The configuration is missing or unusable.</exception>
     public static ClusterSession Connect(ClusterConnectionOptions options, TimeProvider time, ClusterStateOptions? stateOptions = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
-        return new ClusterSession(KubernetesClientFactory.Create(options), time, stateOptions);
+        return new ClusterSession(KubernetesClientFactory.Create(options), time, stateOptions ?? new ClusterStateOptions { SpeakerNamespace = options.OpenElbNamespace });
     }
 
     /// <summary>Stops the feed and releases the client.</summary>

@@ -20,4 +20,11 @@ public sealed class ClusterStateOptions
 
     /// <summary>How many updates a slow subscriber may have queued before older ones are dropped. Default 32.</summary>
     public int SubscriberQueueLength { get; set; } = 32;
+
+    /// <summary>
+    /// The namespace whose speaker (and legacy manager) pods are listed and watched. Default
+    /// <see cref="ClusterConnectionOptions.DefaultOpenElbNamespace"/>. The least-privilege RBAC grants pods only there;
+    /// <c>null</c> or empty watches every namespace (needs cluster-wide pod access).
+    /// </summary>
+    public string? SpeakerNamespace { get; set; } = ClusterConnectionOptions.DefaultOpenElbNamespace;
 }

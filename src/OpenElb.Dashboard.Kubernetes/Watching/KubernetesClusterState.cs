@@ -255,7 +255,7 @@ public sealed class KubernetesClusterState : IClusterState, IFeedSink, IAsyncDis
             var changes = Coalesce(_pending);
             _pending.Clear();
             _dirty = false;
-            update = new ClusterUpdate(snapshot, changes, CurrentHealth());
+            update = new ClusterUpdate(snapshot, changes, CurrentHealth(snapshot.Speaker));
         }
         lock (_subscribers)
         {
@@ -282,7 +282,20 @@ public sealed class KubernetesClusterState : IClusterState, IFeedSink, IAsyncDis
         return new ClusterSnapshot(++_version, _time.GetUtcNow(), _nodes.Items, pods, speaker, _peers.Items, bgpConf, _eips.Items);
     }
 
-    private FeedHealth CurrentHealth() => new([.. _watchers.Select(static w => w.Health)]);
+    private FeedHealth CurrentHealth(SpeakerDaemonSet? speaker = null)
+    {
+        // The speaker workload is found by label in any namespace, its pods are watched only in the configured one: when
+        // the two differ every speaker would look missing, so the pods kind says why (its state stays as it is).
+        var ns = _options.SpeakerNamespace;
+        KindWatcher? pods = speaker?.Kind == SpeakerWorkloadKind.LegacyManagerDeployment ? _legacyPods : _pods;
+        string? misplaced = null;
+        if (speaker is not null && !string.IsNullOrEmpty(ns) && !string.Equals(speaker.Namespace, ns, StringComparison.Ordinal))
+        {
+            misplaced = $"The speaker workload {speaker.Id} is in the namespace '{speaker.Namespace}', but speaker pods are watched only in '{ns}': "
+                + $"set Cluster:OpenElbNamespace to '{speaker.Namespace}' (and grant the dashboard pods there).";
+        }
+        return new([.. _watchers.Select(w => misplaced is not null && ReferenceEquals(w, pods) && w.LastError is null ? w.Health with { LastError = misplaced } : w.Health)]);
+    }
 
     /// <summary>Above this many changes in one update, each kind's changes collapse into one Resync entry.</summary>
     internal const int MaxChangesPerUpdate = 1000;
@@ -317,11 +330,27 @@ public sealed class KubernetesClusterState : IClusterState, IFeedSink, IAsyncDis
         where TObject : class, IKubernetesObject<V1ObjectMeta>
         where TRecord : class => new(source, this, _time, _options);
 
-    private KindWatcher<V1Pod, SpeakerPod> PodWatcher(ResourceKind kind, string selector) => Watcher(new KindSource<V1Pod, SpeakerPod>(
-        kind,
-        async (cont, limit, ct) => Page(await _client.CoreV1.ListPodForAllNamespacesAsync(continueParameter: cont, labelSelector: selector, limit: limit, cancellationToken: ct).ConfigureAwait(false)),
-        (rv, timeout, onError, ct) => _client.CoreV1.WatchListPodForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: selector, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
-        PodMapping.ToSpeakerPod));
+    /// <summary>
+    /// Speaker (or legacy manager) pods by label, in <see cref="ClusterStateOptions.SpeakerNamespace"/> only: the
+    /// least-privilege RBAC grants pods in OpenELB's namespace, not cluster-wide (a cluster-wide list would be refused).
+    /// </summary>
+    private KindWatcher<V1Pod, SpeakerPod> PodWatcher(ResourceKind kind, string selector)
+    {
+        var ns = _options.SpeakerNamespace;
+        if (string.IsNullOrEmpty(ns))
+        {
+            return Watcher(new KindSource<V1Pod, SpeakerPod>(
+                kind,
+                async (cont, limit, ct) => Page(await _client.CoreV1.ListPodForAllNamespacesAsync(continueParameter: cont, labelSelector: selector, limit: limit, cancellationToken: ct).ConfigureAwait(false)),
+                (rv, timeout, onError, ct) => _client.CoreV1.WatchListPodForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: selector, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
+                PodMapping.ToSpeakerPod));
+        }
+        return Watcher(new KindSource<V1Pod, SpeakerPod>(
+            kind,
+            async (cont, limit, ct) => Page(await _client.CoreV1.ListNamespacedPodAsync(ns, continueParameter: cont, labelSelector: selector, limit: limit, cancellationToken: ct).ConfigureAwait(false)),
+            (rv, timeout, onError, ct) => _client.CoreV1.WatchListNamespacedPodAsync(ns, allowWatchBookmarks: true, labelSelector: selector, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
+            PodMapping.ToSpeakerPod));
+    }
 
     private KindWatcher<TObject, TRecord> CustomWatcher<TObject, TList, TRecord>(ResourceKind kind, string plural, Func<TObject, TRecord> map)
         where TObject : class, IKubernetesObject<V1ObjectMeta>

@@ -5,10 +5,14 @@ namespace OpenElb.Dashboard.IntegrationTests.Packaging;
 
 /// <summary>
 /// The container files say what the README promises: checked statically here (this machine has no Docker engine), every
-/// path they copy exists and every setting they pass is one the app reads.
+/// path they copy exists and every setting they pass is one the app reads; the compose file is also parsed and validated
+/// by Debian's <c>docker-compose</c> (test.sh installs it; without it these tests fail rather than skip).
 /// </summary>
 public sealed class PackagingTests
 {
+    /// <summary>The repository root (where OpenElb.Dashboard.sln is).</summary>
+    internal static string RepositoryRoot => Root;
+
     private static string Root
     {
         get
@@ -60,6 +64,78 @@ public sealed class PackagingTests
         Assert.True(File.Exists(Path.Combine(Root, "src", "OpenElb.Dashboard.Simulator", "scenarios", Env(demo, "Demo__Scenario") + ".yaml")));
         Assert.DoesNotContain(Items(demo, "volumes"), static v => v.Contains("kube", StringComparison.Ordinal));
         Assert.All(Items(demo, "ports"), static p => Assert.StartsWith("127.0.0.1:", p, StringComparison.Ordinal));
+    }
+
+    /// <summary><c>docker-compose config</c>: validates the file against Compose's schema and prints it resolved.</summary>
+    private static async Task<YamlMappingNode> ComposeConfigAsync(params string[] options)
+    {
+        // A fixed kubeconfig path, so the resolved mount does not depend on the machine's HOME.
+        var environment = new Dictionary<string, string> { ["KUBECONFIG_FILE"] = "/etc/openelb-test/kubeconfig" };
+        var output = (await Tool.RunAsync("docker-compose", Root, environment, ["-f", "docker-compose.yml", .. options, "config"]))
+            .EnsureSuccess("docker-compose");
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(output));
+        return (YamlMappingNode)yaml.Documents[0].RootNode;
+    }
+
+    private static YamlMappingNode Mapping(YamlNode node, string key) => (YamlMappingNode)((YamlMappingNode)node)[key];
+
+    private static IEnumerable<string> Keys(YamlMappingNode node) => node.Children.Keys.Select(static k => ((YamlScalarNode)k).Value!);
+
+    [Fact]
+    public async Task ComposeConfig_ValidAndResolved_DashboardReadOnlyKubeconfigLoopbackAndReadSettings()
+    {
+        var config = await ComposeConfigAsync();
+
+        var services = Mapping(config, "services");
+        Assert.Equal(["dashboard", "demo"], Keys(services).Order(StringComparer.Ordinal));
+        Assert.Equal(["dashboard-data", "demo-data"], Keys(Mapping(config, "volumes")).Order(StringComparer.Ordinal));
+        var dashboard = Mapping(services, "dashboard");
+        var volumes = Items(dashboard, "volumes");
+        Assert.Contains("/etc/openelb-test/kubeconfig:/kube/config:ro", volumes);
+        Assert.Contains(volumes, static v => v.StartsWith("dashboard-data:/data", StringComparison.Ordinal));
+        foreach (var name in Keys(services))
+        {
+            var service = Mapping(services, name);
+            Assert.All(Items(service, "ports"), static p => Assert.StartsWith("127.0.0.1:", p, StringComparison.Ordinal));
+            Assert.All(Keys(Mapping(service, "environment")), static v => Assert.Null(ConfigurationKeys.WhyNotRead(v)));
+        }
+        Assert.Equal("Kubeconfig", Env(dashboard, "Cluster__Mode"));
+        Assert.Equal("/kube/config", Env(dashboard, "Cluster__Kubeconfig"));
+    }
+
+    [Fact]
+    public async Task ComposeConfig_DemoProfile_AnonymousSimulatorWithoutKubeconfig()
+    {
+        var config = await ComposeConfigAsync("--profile", "demo");
+
+        var demo = Mapping(Mapping(config, "services"), "demo");
+        Assert.Equal(["demo"], Items(demo, "profiles"));
+        Assert.Equal("Demo", Env(demo, "Cluster__Mode"));
+        Assert.Equal("Anonymous", Env(demo, "Auth__Mode"));
+        Assert.Contains(Env(demo, "Auth__Mode"), ConfigurationKeys.AuthModes);
+        Assert.Equal(["demo-data:/data:rw"], Items(demo, "volumes"));
+        Assert.All(Items(demo, "ports"), static p => Assert.StartsWith("127.0.0.1:", p, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ComposeConfig_UnknownOption_Refused()
+    {
+        // The control for the two tests above: docker-compose really validates (a misspelt key fails `config`).
+        var directory = Directory.CreateTempSubdirectory("openelb-compose-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(directory.FullName, "docker-compose.yml"), "services:\n  x:\n    image: a\n    portz: [\"1:1\"]\n", TestContext.Current.CancellationToken);
+
+            var result = await Tool.RunAsync("docker-compose", directory.FullName, null, "-f", "docker-compose.yml", "config");
+
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.Contains("portz", result.StdErr + result.StdOut, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
     }
 
     [Fact]
