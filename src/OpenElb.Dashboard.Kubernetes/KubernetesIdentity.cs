@@ -10,10 +10,12 @@ namespace OpenElb.Dashboard.Kubernetes;
 /// The API server takes the groups exactly as given: it does not add the groups the user has elsewhere (it cannot
 /// know them), only <c>system:authenticated</c>. Immutable; compared by value (user and groups in order).
 /// <para>
-/// At most one group can be sent today: .NET's <see cref="HttpClient"/> (under KubernetesClient) joins the values of a
-/// repeated header into one comma-separated line (dotnet/runtime#63808), which the API server would read as a single
-/// group named <c>"a, b"</c> (kubernetes/kubernetes#94683). The writer and the access reviewers refuse such an
-/// identity instead of sending it; see <see cref="CanBeSent"/>.
+/// At most one group can be sent today: .NET's <see cref="HttpClient"/> (under KubernetesClient, which negotiates HTTP/2
+/// and falls back to HTTP/1.1) joins the values of a repeated header into one comma-separated field
+/// (dotnet/runtime#63808), which the API server reads as a single group named <c>"a, b"</c>
+/// (kubernetes/kubernetes#94683). The writer and the access reviewers refuse such an identity instead of sending it;
+/// see <see cref="CanBeSent"/>. The integration test <c>KubernetesClient_TwoGroupHeaderValues_ArriveAsOneJoinedGroup</c>
+/// pins the client's behaviour.
 /// </para>
 /// </remarks>
 /// <param name="User">The user name (<c>Impersonate-User</c>); not empty, no line breaks.</param>

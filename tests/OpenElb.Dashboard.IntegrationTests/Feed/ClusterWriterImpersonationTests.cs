@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using k8s.Models;
 using OpenElb.Dashboard.Core.Changes;
 using OpenElb.Dashboard.IntegrationTests.Simulator;
 using OpenElb.Dashboard.Kubernetes;
@@ -148,6 +149,30 @@ public sealed class ClusterWriterImpersonationTests
         Assert.Null(result.HttpStatus);
         Assert.Contains("nothing was sent", result.Message, StringComparison.Ordinal);
         Assert.Empty((await ImpersonationRequestRecord.ReadAsync(admin)).Items);
+    }
+
+    /// <summary>
+    /// Why <see cref="Write_SeveralGroups_FailedAndNothingSent"/> refuses: KubernetesClient (HttpClient, over HTTP/2 or
+    /// HTTP/1.1) joins repeated header values into one field, which the API server reads as one group. Should a later
+    /// client send one field per value, this test fails and the refusal can go.
+    /// </summary>
+    [Fact]
+    public async Task KubernetesClient_TwoGroupHeaderValues_ArriveAsOneJoinedGroup()
+    {
+        await using var harness = await FeedHarness.StartAsync();
+        using var admin = AdminClient.For(harness.Host);
+        var headers = new Dictionary<string, IReadOnlyList<string>>
+        {
+            [KubernetesIdentity.UserHeader] = ["alice"],
+            [KubernetesIdentity.GroupHeader] = ["ops", "net-admins"],
+        };
+
+        using var response = await harness.Client.CoreV1.PatchNodeWithHttpMessagesAsync(
+            new V1Patch("""{"metadata":{"labels":{"probe":"yes"}}}""", V1Patch.PatchType.MergePatch), "node1", dryRun: "All", customHeaders: headers, cancellationToken: Ct)
+            .WaitAsync(TestTimeouts.Default, Ct);
+
+        var write = Assert.Single(await ImpersonationRequestRecord.WritesToAsync(admin, "/api/v1/nodes/node1"));
+        Assert.Equal(["ops, net-admins"], write.ImpersonatedGroups);
     }
 
     [Fact]
