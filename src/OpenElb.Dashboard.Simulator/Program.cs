@@ -16,7 +16,10 @@ const string Usage = """
       --router-down PEER             the BgpPeer's router is down
       --crash-loop NODE              the node's speaker pod crash-loops
       --node-not-ready NODE          the node is NotReady
-      --deny VERB:RESOURCE[.GROUP]   the token lacks this permission (403), e.g. patch:daemonsets.apps
+      --deny VERB:RESOURCE[.GROUP]   the token lacks this permission (403), e.g. patch:daemonsets.apps;
+                                     impersonate:users / impersonate:groups refuse Impersonate-User / -Group
+      --deny-user USER=VERB:RESOURCE[.GROUP]
+                                     a user impersonated with Impersonate-User lacks this permission, e.g. alice=patch:nodes
     """;
 
 var options = new SimulatorOptions();
@@ -27,6 +30,7 @@ var routersDown = new List<string>();
 var crashLoopNodes = new List<string>();
 var notReadyNodes = new List<string>();
 var denied = new List<ResourceAccess>();
+var deniedByUser = new List<(string User, ResourceAccess Permission)>();
 for (var i = 0; i < args.Length; i++)
 {
     var value = i + 1 < args.Length ? args[i + 1] : null;
@@ -71,6 +75,11 @@ for (var i = 0; i < args.Length; i++)
             denied.Add(access.Value);
             i++;
             break;
+        case "--deny-user" when value?.IndexOf('=', StringComparison.Ordinal) is > 0 and var equals
+                                && IsName(value[..equals]) && ResourceAccess.TryParse(value[(equals + 1)..], out var userAccess):
+            deniedByUser.Add((value[..equals], userAccess.Value));
+            i++;
+            break;
         default:
             Console.Error.WriteLine($"unknown or incomplete argument '{args[i]}'");
             Console.Error.WriteLine(Usage);
@@ -108,6 +117,10 @@ await using (host)
     faults.CrashLoopNodes = faults.CrashLoopNodes.Union(crashLoopNodes);
     faults.NotReadyNodes = faults.NotReadyNodes.Union(notReadyNodes);
     faults.DeniedPermissions = faults.DeniedPermissions.Union(denied);
+    foreach (var (user, permission) in deniedByUser)
+    {
+        faults.DenyUser(user, permission);
+    }
     faults.NotifyChanged();
     if (kubeconfig is not null)
     {
@@ -141,6 +154,7 @@ string DescribeFaults() => string.Join("; ", new[]
     crashLoopNodes.Count > 0 ? $"crash-looping speakers: {string.Join(", ", crashLoopNodes)}" : null,
     notReadyNodes.Count > 0 ? $"NotReady nodes: {string.Join(", ", notReadyNodes)}" : null,
     denied.Count > 0 ? $"denied: {string.Join(", ", denied)}" : null,
+    deniedByUser.Count > 0 ? $"denied per user: {string.Join(", ", deniedByUser.Select(static d => $"{d.User}={d.Permission}"))}" : null,
 }.Where(static d => d is not null));
 
 void OnSignal(PosixSignalContext context)

@@ -23,14 +23,25 @@ public sealed class AccessReviewer(IKubernetes client)
     /// <see cref="ClusterPermissions.Error"/> set. Throws <see cref="OperationCanceledException"/> only when
     /// <paramref name="cancellationToken"/> is cancelled.
     /// </summary>
-    public async Task<ClusterPermissions> ReviewAsync(string speakerNamespace, CancellationToken cancellationToken)
+    /// <param name="speakerNamespace">The speaker workload's namespace.</param>
+    /// <param name="cancellationToken">Cancels the reviews.</param>
+    /// <param name="impersonate">
+    /// When given, the reviews are sent with the impersonation headers and answer for that user; when the dashboard
+    /// may not impersonate, everything is "not allowed" with the API server's refusal as the error.
+    /// </param>
+    public async Task<ClusterPermissions> ReviewAsync(string speakerNamespace, CancellationToken cancellationToken, KubernetesIdentity? impersonate = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(speakerNamespace);
+        if (impersonate?.NotSendableReason is { } notSendable)
+        {
+            return new ClusterPermissions(false, false, false, notSendable);
+        }
+        var headers = KubernetesIdentity.HeadersFor(impersonate);
         try
         {
-            var nodes = await AllowedAsync("patch", "", "nodes", null, cancellationToken).ConfigureAwait(false);
-            var daemonSets = await AllowedAsync("patch", "apps", "daemonsets", speakerNamespace, cancellationToken).ConfigureAwait(false);
-            var pods = await AllowedAsync("delete", "", "pods", speakerNamespace, cancellationToken).ConfigureAwait(false);
+            var nodes = await AllowedAsync("patch", "", "nodes", null, headers, cancellationToken).ConfigureAwait(false);
+            var daemonSets = await AllowedAsync("patch", "apps", "daemonsets", speakerNamespace, headers, cancellationToken).ConfigureAwait(false);
+            var pods = await AllowedAsync("delete", "", "pods", speakerNamespace, headers, cancellationToken).ConfigureAwait(false);
             return new ClusterPermissions(nodes, daemonSets, pods);
         }
         catch (HttpOperationException e) when (e.Response is not null)
@@ -48,7 +59,8 @@ public sealed class AccessReviewer(IKubernetes client)
         }
     }
 
-    private async Task<bool> AllowedAsync(string verb, string group, string resource, string? ns, CancellationToken cancellationToken)
+    private async Task<bool> AllowedAsync(
+        string verb, string group, string resource, string? ns, IReadOnlyDictionary<string, IReadOnlyList<string>>? headers, CancellationToken cancellationToken)
     {
         var review = new V1SelfSubjectAccessReview
         {
@@ -59,7 +71,7 @@ public sealed class AccessReviewer(IKubernetes client)
                 ResourceAttributes = new V1ResourceAttributes { Verb = verb, Group = group, Resource = resource, NamespaceProperty = ns },
             },
         };
-        var answer = await client.AuthorizationV1.CreateSelfSubjectAccessReviewAsync(review, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return answer.Status?.Allowed == true;
+        using var response = await client.AuthorizationV1.CreateSelfSubjectAccessReviewWithHttpMessagesAsync(review, customHeaders: headers, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.Body.Status?.Allowed == true;
     }
 }

@@ -78,7 +78,14 @@ public sealed class ClusterWriter(IKubernetes client)
     /// Sends every write of <paramref name="plan"/> in order and stops at the first that does not succeed; the rest are
     /// returned as <see cref="WriteOutcome.Skipped"/>. An invalid plan sends nothing.
     /// </summary>
-    public async Task<IReadOnlyList<WriteResult>> ApplyAsync(ChangePlan plan, bool dryRun, CancellationToken cancellationToken)
+    /// <param name="plan">The plan.</param>
+    /// <param name="dryRun">Whether to send the writes with <c>dryRun=All</c>.</param>
+    /// <param name="cancellationToken">Cancels the writes not yet answered.</param>
+    /// <param name="impersonate">
+    /// When given, every write is sent as this user (see <see cref="WriteAsync"/>); <c>null</c> sends as the dashboard's
+    /// own identity.
+    /// </param>
+    public async Task<IReadOnlyList<WriteResult>> ApplyAsync(ChangePlan plan, bool dryRun, CancellationToken cancellationToken, KubernetesIdentity? impersonate = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         if (!plan.IsValid)
@@ -98,7 +105,7 @@ public sealed class ClusterWriter(IKubernetes client)
             WriteResult result;
             try
             {
-                result = await WriteAsync(patch, dryRun, cancellationToken).ConfigureAwait(false);
+                result = await WriteAsync(patch, dryRun, cancellationToken, impersonate).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -112,7 +119,17 @@ public sealed class ClusterWriter(IKubernetes client)
     }
 
     /// <summary>Sends one write.</summary>
-    public async Task<WriteResult> WriteAsync(PlannedPatch patch, bool dryRun, CancellationToken cancellationToken)
+    /// <param name="patch">The write.</param>
+    /// <param name="dryRun">Whether to send it with <c>dryRun=All</c>.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <param name="impersonate">
+    /// When given, the request carries <c>Impersonate-User</c> and one <c>Impersonate-Group</c> per group, so the API
+    /// server authorizes and audits it as that user. A refusal (the user may not do it, or the dashboard may not
+    /// impersonate: "cannot impersonate") is <see cref="WriteOutcome.Denied"/> with the API server's message. An
+    /// identity that cannot be sent faithfully (<see cref="KubernetesIdentity.CanBeSent"/>) is
+    /// <see cref="WriteOutcome.Failed"/> and nothing is sent.
+    /// </param>
+    public async Task<WriteResult> WriteAsync(PlannedPatch patch, bool dryRun, CancellationToken cancellationToken, KubernetesIdentity? impersonate = null)
     {
         ArgumentNullException.ThrowIfNull(patch);
         var dry = dryRun ? "All" : null;
@@ -121,6 +138,11 @@ public sealed class ClusterWriter(IKubernetes client)
         {
             return new WriteResult(patch, WriteOutcome.Failed, null, $"The {target.Kind} '{target.Name}' has no namespace; nothing was sent.", null, null, dryRun);
         }
+        if (impersonate?.NotSendableReason is { } notSendable)
+        {
+            return new WriteResult(patch, WriteOutcome.Failed, null, notSendable, null, null, dryRun);
+        }
+        var headers = KubernetesIdentity.HeadersFor(impersonate);
         try
         {
             switch (patch.Kind, target.Kind)
@@ -128,25 +150,25 @@ public sealed class ClusterWriter(IKubernetes client)
                 case (PatchKind.MergePatch, "Node"):
                 {
                     using var response = await client.CoreV1.PatchNodeWithHttpMessagesAsync(
-                        Merge(patch), target.Name, dryRun: dry, fieldManager: FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        Merge(patch), target.Name, dryRun: dry, fieldManager: FieldManager, customHeaders: headers, cancellationToken: cancellationToken).ConfigureAwait(false);
                     return Success(patch, response.Response, response.Body?.Metadata?.ResourceVersion, dryRun);
                 }
                 case (PatchKind.MergePatch, "DaemonSet"):
                 {
                     using var response = await client.AppsV1.PatchNamespacedDaemonSetWithHttpMessagesAsync(
-                        Merge(patch), target.Name, target.Namespace!, dryRun: dry, fieldManager: FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        Merge(patch), target.Name, target.Namespace!, dryRun: dry, fieldManager: FieldManager, customHeaders: headers, cancellationToken: cancellationToken).ConfigureAwait(false);
                     return Success(patch, response.Response, response.Body?.Metadata?.ResourceVersion, dryRun);
                 }
                 case (PatchKind.MergePatch, "Deployment"):
                 {
                     using var response = await client.AppsV1.PatchNamespacedDeploymentWithHttpMessagesAsync(
-                        Merge(patch), target.Name, target.Namespace!, dryRun: dry, fieldManager: FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        Merge(patch), target.Name, target.Namespace!, dryRun: dry, fieldManager: FieldManager, customHeaders: headers, cancellationToken: cancellationToken).ConfigureAwait(false);
                     return Success(patch, response.Response, response.Body?.Metadata?.ResourceVersion, dryRun);
                 }
                 case (PatchKind.Delete, "Pod"):
                 {
                     using var response = await client.CoreV1.DeleteNamespacedPodWithHttpMessagesAsync(
-                        target.Name, target.Namespace!, dryRun: dry, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        target.Name, target.Namespace!, dryRun: dry, customHeaders: headers, cancellationToken: cancellationToken).ConfigureAwait(false);
                     return Success(patch, response.Response, null, dryRun);
                 }
                 default:

@@ -5,9 +5,12 @@ using OpenElb.Dashboard.Simulator.Store;
 namespace OpenElb.Dashboard.Simulator.Api;
 
 /// <summary>
-/// The simulator's authorizer: its one identity may do everything except <see cref="FaultState.DeniedPermissions"/>.
-/// Serves <c>SelfSubjectAccessReview</c> (what <c>kubectl auth can-i</c> and the dashboard's access check send) and
-/// refuses denied requests with a 403 <c>Forbidden</c> Status worded like the API server's. Stateless; thread-safe.
+/// The simulator's authorizer: its own identity may do everything except <see cref="FaultState.DeniedPermissions"/>; a
+/// user it impersonates (<see cref="Impersonation"/>) everything except that user's
+/// <see cref="FaultState.DeniedPermissionsByUser"/>. Serves <c>SelfSubjectAccessReview</c> (what
+/// <c>kubectl auth can-i</c> and the dashboard's access check send), which reviews the user the request is authorized
+/// as (the impersonated one, as on the API server), and refuses denied requests with a 403 <c>Forbidden</c> Status
+/// worded like the API server's. Stateless; thread-safe.
 /// </summary>
 internal static class AccessReviews
 {
@@ -16,9 +19,6 @@ internal static class AccessReviews
     public const string Plural = "selfsubjectaccessreviews";
     public const string Kind = "SelfSubjectAccessReview";
 
-    /// <summary>The user name in Forbidden messages (the kubeconfig's user).</summary>
-    private const string User = Hosting.Kubeconfig.Name;
-
     public static void MapAccessReviews(this WebApplication app)
     {
         var faults = app.Services.GetRequiredService<FaultState>();
@@ -26,11 +26,14 @@ internal static class AccessReviews
         app.MapPost($"/apis/{Group}/{Version}/{Plural}", (HttpContext c) => ReviewAsync(c, faults));
     }
 
-    /// <summary>Throws a 403 <see cref="ApiException"/> when <paramref name="verb"/> on <paramref name="path"/> is denied.</summary>
-    public static void Authorize(FaultState faults, string verb, ResourcePath path)
+    /// <summary>
+    /// Throws a 403 <see cref="ApiException"/> when <paramref name="identity"/> may not <paramref name="verb"/> on
+    /// <paramref name="path"/>.
+    /// </summary>
+    public static void Authorize(FaultState faults, RequestIdentity identity, string verb, ResourcePath path)
     {
         var resource = path.Subresource is null ? path.Kind.Plural : $"{path.Kind.Plural}/{path.Subresource}";
-        if (!faults.DeniedPermissions.Contains(new ResourceAccess(verb, path.Kind.Group, resource)))
+        if (!IsDenied(faults, identity, new ResourceAccess(verb, path.Kind.Group, resource)))
         {
             return;
         }
@@ -39,7 +42,7 @@ internal static class AccessReviews
             : $"{path.Kind.Plural}{(path.Kind.Group.Length == 0 ? "" : "." + path.Kind.Group)} \"{path.Name}\" is forbidden";
         var scope = path.Namespace is null ? "at the cluster scope" : $"in the namespace \"{path.Namespace}\"";
         throw new ApiException(403, "Forbidden",
-            $"{subject}: User \"{User}\" cannot {verb} resource \"{resource}\" in API group \"{path.Kind.Group}\" {scope}",
+            $"{subject}: User \"{identity.User}\" cannot {verb} resource \"{resource}\" in API group \"{path.Kind.Group}\" {scope}",
             path.Kind, path.Name);
     }
 
@@ -52,6 +55,8 @@ internal static class AccessReviews
         {
             throw ApiException.BadRequest("a SelfSubjectAccessReview needs a spec");
         }
+        // The review is about the user the request is authorized as: the impersonated user when there is one.
+        var identity = Impersonation.Of(context);
         bool allowed;
         if (spec["resourceAttributes"] is JsonObject attributes)
         {
@@ -60,7 +65,7 @@ internal static class AccessReviews
             var resource = attributes["resource"]?.GetValue<string>() ?? "";
             var subresource = attributes["subresource"]?.GetValue<string>();
             var key = string.IsNullOrEmpty(subresource) ? resource : $"{resource}/{subresource}";
-            allowed = !faults.DeniedPermissions.Contains(new ResourceAccess(verb, group, key));
+            allowed = !IsDenied(faults, identity, new ResourceAccess(verb, group, key));
         }
         else if (spec["nonResourceAttributes"] is JsonObject)
         {
@@ -75,7 +80,7 @@ internal static class AccessReviews
         var status = new JsonObject { ["allowed"] = allowed };
         if (!allowed)
         {
-            status["reason"] = "denied by the simulator's DeniedPermissions";
+            status["reason"] = $"denied for user \"{identity.User}\" by the simulator's injected denials";
         }
         review["apiVersion"] = $"{Group}/{Version}";
         review["kind"] = Kind;
@@ -83,6 +88,9 @@ internal static class AccessReviews
         review["status"] = status;
         await HttpJson.WriteAsync(context, 201, review);
     }
+
+    private static bool IsDenied(FaultState faults, RequestIdentity identity, ResourceAccess permission) =>
+        faults.IsDenied(identity.User, RequestIdentity.Self.User, permission);
 
     private static async Task<byte[]> ReadBytesAsync(HttpContext context)
     {

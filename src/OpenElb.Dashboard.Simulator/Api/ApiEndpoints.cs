@@ -17,18 +17,30 @@ internal static class ApiEndpoints
         app.Lifetime.ApplicationStopped.Register(faults.Dispose);
         app.Use((context, next) =>
             context.Request.Path.StartsWithSegments(AdminEndpoints.Prefix, StringComparison.Ordinal) ? next(context) : faults.InvokeAsync(context, () => next(context)));
+        var faultState = app.Services.GetRequiredService<FaultState>();
+        var requests = app.Services.GetRequiredService<RequestLog>();
+        var time = app.Services.GetRequiredService<TimeProvider>();
         app.Use(async (context, next) =>
         {
             // Every answer of a real API server carries Audit-Id; the dashboard records it next to each write.
-            context.Response.Headers["Audit-Id"] = Guid.NewGuid().ToString();
+            var auditId = Guid.NewGuid().ToString();
+            context.Response.Headers["Audit-Id"] = auditId;
             var presented = Encoding.UTF8.GetBytes(context.Request.Headers.Authorization.ToString());
             if (!CryptographicOperations.FixedTimeEquals(presented, tokenBytes))
             {
                 await HttpJson.WriteAsync(context, 401, StatusObjects.Failure(401, "Unauthorized", "Unauthorized"));
                 return;
             }
+            // The admin API is not Kubernetes: no impersonation there, and its requests are not recorded.
+            var isApi = !context.Request.Path.StartsWithSegments(AdminEndpoints.Prefix, StringComparison.Ordinal);
+            RequestIdentity? identity = null;
             try
             {
+                if (isApi)
+                {
+                    // As the API server's impersonation filter: before authorization, for every API request.
+                    identity = Impersonation.Resolve(context, faultState);
+                }
                 await next(context);
             }
             catch (ApiException e) when (!context.Response.HasStarted)
@@ -40,9 +52,25 @@ internal static class ApiEndpoints
                 // JsonNode.GetValue throws these when a field has the wrong JSON type: a bad request, not a server fault.
                 await HttpJson.WriteAsync(context, 400, StatusObjects.Failure(400, "BadRequest", e.Message));
             }
+            finally
+            {
+                if (isApi && RequestLog.IsMutating(context.Request.Method))
+                {
+                    requests.Add(new RecordedRequest(
+                        time.GetUtcNow(),
+                        context.Request.Method,
+                        $"{context.Request.Path}{context.Request.QueryString}",
+                        Impersonation.RequestedUser(context.Request),
+                        Impersonation.RequestedGroups(context.Request),
+                        identity?.User,
+                        context.Response.StatusCode,
+                        auditId));
+                }
+            }
         });
 
         app.MapFaultAdmin();
+        app.MapRequestLogAdmin();
         app.MapAccessReviews();
         app.MapGet("/version", (HttpContext c) => HttpJson.WriteAsync(c, 200, DiscoveryDocuments.Version()));
         app.MapGet("/api", (HttpContext c) => HttpJson.WriteAsync(c, 200, DiscoveryDocuments.CoreVersions($"{c.Request.Host}")));

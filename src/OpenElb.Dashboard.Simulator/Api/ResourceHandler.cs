@@ -31,7 +31,7 @@ internal sealed class ResourceHandler(ObjectStore store, WatchStreamer watches, 
         var method = context.Request.Method;
         var watch = context.Request.Query["watch"] is var w && (w == "true" || w == "1");
         // Authorized before anything else, dry runs included, as the API server does.
-        AccessReviews.Authorize(faults, Verb(method, path.Name is null, watch), path);
+        AccessReviews.Authorize(faults, Impersonation.Of(context), Verb(method, path.Name is null, watch), path);
         var dryRun = DryRun(context.Request);
         var target = path.Subresource == "status" ? WriteTarget.Status : WriteTarget.Main;
         var manager = FieldManager.FromRequest(context.Request.Query["fieldManager"], context.Request.Headers.UserAgent);

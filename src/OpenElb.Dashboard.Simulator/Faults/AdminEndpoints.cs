@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using OpenElb.Dashboard.Simulator.Api;
@@ -17,7 +18,10 @@ namespace OpenElb.Dashboard.Simulator.Faults;
 /// <item><c>POST router-down/{peer}</c>, <c>POST router-up/{peer}</c></item>
 /// <item><c>POST crash-loop/{node}</c>, <c>DELETE crash-loop/{node}</c></item>
 /// <item><c>POST node-not-ready/{node}</c>, <c>POST node-ready/{node}</c></item>
-/// <item><c>POST deny/{verb}:{resource}</c>, <c>DELETE deny/{verb}:{resource}</c> (see <see cref="ResourceAccess.TryParse"/>)</item>
+/// <item><c>POST deny/{verb}:{resource}</c>, <c>DELETE deny/{verb}:{resource}</c> (see <see cref="ResourceAccess.TryParse"/>):
+/// the simulator's own user; <c>deny/impersonate:users</c> and <c>deny/impersonate:groups</c> refuse impersonation</item>
+/// <item><c>POST deny-user/{user}/{verb}:{resource}</c>, <c>DELETE deny-user/{user}/{verb}:{resource}</c>: what an
+/// impersonated user may not do (<see cref="FaultState.DeniedPermissionsByUser"/>)</item>
 /// <item><c>POST clear</c>: every fault off</item>
 /// </list>
 /// </remarks>
@@ -58,6 +62,14 @@ internal static class AdminEndpoints
             ResourceAccess.TryParse(permission, out var p)
                 ? Change(c, () => faults.DeniedPermissions = faults.DeniedPermissions.Remove(p.Value))
                 : BadRequest(c, $"'{permission}' is not VERB:RESOURCE[.GROUP], e.g. patch:daemonsets.apps"));
+        admin.MapPost("deny-user/{user}/{permission}", (HttpContext c, string user, string permission) =>
+            ResourceAccess.TryParse(permission, out var p)
+                ? Change(c, () => faults.DenyUser(user, p.Value))
+                : BadRequest(c, $"'{permission}' is not VERB:RESOURCE[.GROUP], e.g. patch:nodes"));
+        admin.MapDelete("deny-user/{user}/{permission}", (HttpContext c, string user, string permission) =>
+            ResourceAccess.TryParse(permission, out var p)
+                ? Change(c, () => faults.AllowUser(user, p.Value))
+                : BadRequest(c, $"'{permission}' is not VERB:RESOURCE[.GROUP], e.g. patch:nodes"));
         admin.MapPost("clear", (HttpContext c) => Change(c, () =>
         {
             faults.RefuseConnectionsUntil = null;
@@ -66,6 +78,7 @@ internal static class AdminEndpoints
             faults.CrashLoopNodes = faults.CrashLoopNodes.Clear();
             faults.NotReadyNodes = faults.NotReadyNodes.Clear();
             faults.DeniedPermissions = faults.DeniedPermissions.Clear();
+            faults.DeniedPermissionsByUser = faults.DeniedPermissionsByUser.Clear();
         }));
 
         Task Change(HttpContext context, Action change)
@@ -89,11 +102,37 @@ internal static class AdminEndpoints
             ["crashLoopNodes"] = Sorted(faults.CrashLoopNodes),
             ["notReadyNodes"] = Sorted(faults.NotReadyNodes),
             ["deniedPermissions"] = Sorted(faults.DeniedPermissions.Select(static p => p.ToString())),
+            ["deniedPermissionsByUser"] = ByUser(faults.DeniedPermissionsByUser),
         };
+    }
+
+    private static JsonObject ByUser(IReadOnlyDictionary<string, ImmutableHashSet<ResourceAccess>> denied)
+    {
+        var result = new JsonObject();
+        foreach (var (user, permissions) in denied.OrderBy(static d => d.Key, StringComparer.Ordinal))
+        {
+            result[user] = Sorted(permissions.Select(static p => p.ToString()));
+        }
+        return result;
     }
 
     private static JsonArray Sorted(IEnumerable<string> names) =>
         new(names.Order(StringComparer.Ordinal).Select(static n => (JsonNode)n).ToArray());
+
+    /// <summary>
+    /// <c>GET /admin/requests</c>: the last <see cref="RequestLog.Capacity"/> mutating API requests, oldest first, with
+    /// the impersonation headers they carried; <c>DELETE /admin/requests</c> empties the record.
+    /// </summary>
+    public static void MapRequestLogAdmin(this WebApplication app)
+    {
+        var requests = app.Services.GetRequiredService<RequestLog>();
+        app.MapGet(Prefix + "/requests", (HttpContext c) => HttpJson.WriteAsync(c, 200, requests.ToJson()));
+        app.MapDelete(Prefix + "/requests", (HttpContext c) =>
+        {
+            requests.Clear();
+            return HttpJson.WriteAsync(c, 200, requests.ToJson());
+        });
+    }
 
     private static int? Query(HttpContext context, string name) =>
         int.TryParse(context.Request.Query[name], NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;

@@ -12,6 +12,8 @@ public sealed class FaultState
     private ImmutableHashSet<string> _crashLoopNodes = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
     private ImmutableHashSet<string> _notReadyNodes = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
     private ImmutableHashSet<ResourceAccess> _deniedPermissions = [];
+    private ImmutableDictionary<string, ImmutableHashSet<ResourceAccess>> _deniedPermissionsByUser =
+        ImmutableDictionary.Create<string, ImmutableHashSet<ResourceAccess>>(StringComparer.Ordinal);
     private long _refuseUntilTicks;
     private long _responseDelayTicks;
 
@@ -59,6 +61,46 @@ public sealed class FaultState
         get => Volatile.Read(ref _deniedPermissions);
         set => Volatile.Write(ref _deniedPermissions, value);
     }
+
+    /// <summary>
+    /// Permissions other users lack, by user name: requests authorized as that user (impersonated with
+    /// <c>Impersonate-User</c>, or the simulator's own user) get 403 Forbidden for them, and SelfSubjectAccessReviews
+    /// made as that user answer allowed=false. Every other user may do everything. Empty by default.
+    /// </summary>
+    public ImmutableDictionary<string, ImmutableHashSet<ResourceAccess>> DeniedPermissionsByUser
+    {
+        get => Volatile.Read(ref _deniedPermissionsByUser);
+        set => Volatile.Write(ref _deniedPermissionsByUser, value);
+    }
+
+    /// <summary>Adds a per-user denial (see <see cref="DeniedPermissionsByUser"/>). Thread-safe.</summary>
+    public void DenyUser(string user, ResourceAccess permission) =>
+        ImmutableInterlocked.AddOrUpdate(ref _deniedPermissionsByUser, user, _ => [permission], (_, existing) => existing.Add(permission));
+
+    /// <summary>Removes a per-user denial; a user left with none is removed. Thread-safe.</summary>
+    public void AllowUser(string user, ResourceAccess permission)
+    {
+        ImmutableDictionary<string, ImmutableHashSet<ResourceAccess>> current, updated;
+        do
+        {
+            current = Volatile.Read(ref _deniedPermissionsByUser);
+            if (!current.TryGetValue(user, out var denied))
+            {
+                return;
+            }
+            var remaining = denied.Remove(permission);
+            updated = remaining.IsEmpty ? current.Remove(user) : current.SetItem(user, remaining);
+        }
+        while (Interlocked.CompareExchange(ref _deniedPermissionsByUser, updated, current) != current);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="user"/> lacks <paramref name="permission"/>: its per-user denials, plus
+    /// <see cref="DeniedPermissions"/> when it is the simulator's own user (<paramref name="self"/>).
+    /// </summary>
+    public bool IsDenied(string user, string self, ResourceAccess permission) =>
+        (DeniedPermissionsByUser.TryGetValue(user, out var denied) && denied.Contains(permission))
+        || (string.Equals(user, self, StringComparison.Ordinal) && DeniedPermissions.Contains(permission));
 
     /// <summary>Raised after any fault changes, so controllers can react at once instead of at their next tick.</summary>
     public event EventHandler? Changed;

@@ -67,6 +67,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.UseHttps(certificate)));
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<FaultState>();
+        builder.Services.AddSingleton<RequestLog>();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.TimeProvider);
         builder.Services.AddSingleton<WatchStreamer>();
