@@ -9,6 +9,9 @@ namespace OpenElb.Dashboard.Auth;
 /// <param name="Groups">Their groups.</param>
 public sealed record DashboardActor(string UserName, string? DisplayName, string AuthMethod, IReadOnlyList<string> Groups)
 {
+    /// <summary>The Kubernetes user the writes were made as (impersonation), or <c>null</c> for the dashboard's own identity.</summary>
+    public string? ImpersonatedUser { get; init; }
+
     /// <summary>The actor of <paramref name="principal"/>; <c>unknown</c> parts for a principal without them.</summary>
     public static DashboardActor Of(ClaimsPrincipal principal)
     {

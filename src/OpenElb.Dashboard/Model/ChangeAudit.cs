@@ -27,6 +27,7 @@ public static class ChangeAudit
             ActorDisplayName = actor.DisplayName,
             ActorAuthMethod = actor.AuthMethod,
             ActorGroups = [.. actor.Groups],
+            ImpersonatedUser = actor.ImpersonatedUser,
             Action = preview.Action ?? ActionOf(preview.Plan.Request, patch.Step),
             TargetKind = patch.Target.Kind,
             TargetNamespace = patch.Target.Namespace,

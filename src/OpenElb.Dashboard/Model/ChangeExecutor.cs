@@ -9,6 +9,7 @@ using OpenElb.Dashboard.Core.Findings;
 using OpenElb.Dashboard.Core.Topology;
 using OpenElb.Dashboard.Core.Validation;
 using OpenElb.Dashboard.Hosting;
+using OpenElb.Dashboard.Kubernetes;
 using OpenElb.Dashboard.Kubernetes.Writing;
 
 namespace OpenElb.Dashboard.Model;
@@ -33,7 +34,8 @@ public sealed class ChangeExecutor(
     ChangeAuthorization authorization,
     ChangePermissions permissions,
     CurrentUser currentUser,
-    IOptions<DashboardOptions> options)
+    IOptions<DashboardOptions> options,
+    IOptions<AuthOptions> auth)
 {
     /// <summary>Why nothing can be planned while the live view is not in step with the cluster.</summary>
     public const string NotSyncedMessage =
@@ -95,15 +97,16 @@ public sealed class ChangeExecutor(
         var dryRuns = new List<WriteResult>(patches.Count);
         if (plan.IsValid && clusterHost.Session?.Writer is { } writer)
         {
+            var identity = KubernetesIdentity;
             foreach (var patch in patches)
             {
-                dryRuns.Add(await writer.WriteAsync(patch, dryRun: true, cancellationToken).ConfigureAwait(false));
+                dryRuns.Add(await writer.WriteAsync(patch, dryRun: true, cancellationToken, identity).ConfigureAwait(false));
             }
         }
         // What the access reviews deny of these writes (the API server stays the authority; the page disables Apply).
         var denied = patches.Count == 0
             ? []
-            : (await permissions.GetAsync(cancellationToken).ConfigureAwait(false)).DeniedFor(patches.Select(static p => p.Target.Kind).Distinct());
+            : (await GetPermissionsAsync(cancellationToken).ConfigureAwait(false)).DeniedFor(patches.Select(static p => p.Target.Kind).Distinct());
         return new ChangePreview(plan, snapshot, patches, dryRuns, options.Value.MinSpeakersPerRouter) { Action = action, Denied = denied };
     }
 
@@ -125,7 +128,8 @@ public sealed class ChangeExecutor(
             return ApplyResult.Refused(correlation, "The change would change nothing.");
         }
         var user = currentUser.Principal;
-        var actor = DashboardActor.Of(user);
+        var identity = KubernetesIdentity;
+        var actor = DashboardActor.Of(user) with { ImpersonatedUser = identity?.User };
         if (authorization.WhyNot(user) is { } notAllowed)
         {
             // Refused on the server whatever the page offered; the attempt is recorded for reviewers.
@@ -157,7 +161,7 @@ public sealed class ChangeExecutor(
         Changed?.Invoke();
         try
         {
-            var result = await RunAsync(preview, writer, correlation, actor, cancellationToken).ConfigureAwait(false);
+            var result = await RunAsync(preview, writer, correlation, actor, identity, cancellationToken).ConfigureAwait(false);
             if (result.Steps.Any(static s => s.Outcome == WriteOutcome.Succeeded))
             {
                 // Followed by a singleton until the cluster shows the prediction: the user may leave and come back.
@@ -204,6 +208,29 @@ public sealed class ChangeExecutor(
         };
     }
 
+    /// <summary>
+    /// The Kubernetes identity writes are made as: <c>null</c> (the dashboard's own) unless
+    /// <c>Auth:ImpersonateKubernetesUser</c> is on, then the signed-in user with their groups. The .NET HTTP client
+    /// joins repeated headers into one, which the API server would read as one group named "a, b"; so a user with
+    /// several groups is impersonated without them (their user bindings apply, their group bindings do not: writes
+    /// fail closed, and the audit says as whom they were made).
+    /// </summary>
+    public KubernetesIdentity? KubernetesIdentity
+    {
+        get
+        {
+            if (!auth.Value.ImpersonateKubernetesUser || currentUser.Name is not { } name)
+            {
+                return null;
+            }
+            var groups = DashboardActor.Of(currentUser.Principal).Groups;
+            return new KubernetesIdentity(name, groups.Count <= 1 ? groups : []);
+        }
+    }
+
+    /// <summary>What the identity of <see cref="KubernetesIdentity"/> may change, as access reviews answer.</summary>
+    public Task<PermissionSet> GetPermissionsAsync(CancellationToken cancellationToken) => permissions.GetAsync(cancellationToken, KubernetesIdentity);
+
     /// <summary>Whether the current actor may apply changes (the pages disable Apply when not; the server refuses anyway).</summary>
     public string? WhyNotAllowed => authorization.WhyNot(currentUser.Principal);
 
@@ -242,7 +269,7 @@ public sealed class ChangeExecutor(
         }
     }
 
-    private async Task<ApplyResult> RunAsync(ChangePreview preview, ClusterWriter writer, Guid correlation, DashboardActor actor, CancellationToken cancellationToken)
+    private async Task<ApplyResult> RunAsync(ChangePreview preview, ClusterWriter writer, Guid correlation, DashboardActor actor, KubernetesIdentity? identity, CancellationToken cancellationToken)
     {
         var steps = new List<StepResult>(preview.Patches.Count);
         string? failure = null;
@@ -267,7 +294,7 @@ public sealed class ChangeExecutor(
                 continue;
             }
             // Not cancellable from here on: a write that was sent must have its outcome recorded.
-            var result = await writer.WriteAsync(patch, dryRun: false, CancellationToken.None).ConfigureAwait(false);
+            var result = await writer.WriteAsync(patch, dryRun: false, CancellationToken.None, identity).ConfigureAwait(false);
             var message = result.Outcome == WriteOutcome.Conflict
                 ? $"{ConflictMessage}{await WhoWonAsync(patch.Target).ConfigureAwait(false)} The API server said: {result.Message}"
                 : result.Message;

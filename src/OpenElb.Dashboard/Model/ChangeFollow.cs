@@ -192,6 +192,7 @@ public sealed partial class ChangeFollowService(
             ActorDisplayName = run.Actor.DisplayName,
             ActorAuthMethod = run.Actor.AuthMethod,
             ActorGroups = [.. run.Actor.Groups],
+            ImpersonatedUser = run.Actor.ImpersonatedUser,
             Action = AuditAction.ObservedImpact,
             TargetKind = "Change",
             TargetName = run.Plan.Request.Describe(),

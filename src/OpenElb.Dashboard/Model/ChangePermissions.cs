@@ -36,7 +36,10 @@ public sealed record PermissionSet(IReadOnlyList<AccessResult> Results, DateTime
 public sealed class ChangePermissions(ClusterHost clusterHost, LiveViewService liveViews, TimeProvider timeProvider) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private PermissionSet _cached = PermissionSet.None;
+    private readonly Dictionary<string, PermissionSet> _cached = new(StringComparer.Ordinal);
+
+    /// <summary>How many identities' answers are kept.</summary>
+    public const int MaxIdentities = 256;
 
     /// <summary>How long answers are reused.</summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromSeconds(60);
@@ -58,25 +61,41 @@ public sealed class ChangePermissions(ClusterHost clusterHost, LiveViewService l
         new("delete", "", "pods", speakerNamespace),
     ];
 
-    /// <summary>The answers, reviewed again when older than <see cref="MaxAge"/>.</summary>
-    public async Task<PermissionSet> GetAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The answers for the dashboard's own identity, or for <paramref name="identity"/> when writes are made as the
+    /// signed-in user; reviewed again when older than <see cref="MaxAge"/>. Kept per identity (at most
+    /// <see cref="MaxIdentities"/>), so one user's answers are never shown to another.
+    /// </summary>
+    public async Task<PermissionSet> GetAsync(CancellationToken cancellationToken, KubernetesIdentity? identity = null)
     {
         if (clusterHost.Session?.Access is not { } reviewer)
         {
             return PermissionSet.None;
         }
+        var key = identity is null ? "" : identity.User + "\n" + string.Join("\n", identity.Groups);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var now = timeProvider.GetUtcNow();
-            if (_cached.Results.Count > 0 && now - _cached.CheckedAt < MaxAge)
+            if (_cached.TryGetValue(key, out var cached) && cached.Results.Count > 0 && now - cached.CheckedAt < MaxAge)
             {
-                return _cached;
+                return cached;
             }
             var speakerNamespace = liveViews.Current.Snapshot.Speaker?.Namespace ?? "openelb-system";
-            var results = await Task.WhenAll(Checks(speakerNamespace).Select(c => reviewer.ReviewAsync(c, cancellationToken))).ConfigureAwait(false);
-            _cached = new PermissionSet(results, now);
-            return _cached;
+            var results = await Task.WhenAll(Checks(speakerNamespace).Select(c => reviewer.ReviewAsync(c, cancellationToken, identity))).ConfigureAwait(false);
+            if (_cached.Count >= MaxIdentities)
+            {
+                // Forget everything older than MaxAge; if all are fresh, the oldest.
+                foreach (var stale in _cached.Where(e => now - e.Value.CheckedAt >= MaxAge).Select(static e => e.Key).ToList())
+                {
+                    _cached.Remove(stale);
+                }
+                if (_cached.Count >= MaxIdentities)
+                {
+                    _cached.Remove(_cached.MinBy(static e => e.Value.CheckedAt).Key);
+                }
+            }
+            return _cached[key] = new PermissionSet(results, now);
         }
         finally
         {
