@@ -66,7 +66,7 @@ public static class ReadApi
         {
             response.Headers.Allow = "GET";
             return TypedResults.Problem(statusCode: StatusCodes.Status405MethodNotAllowed, title: "Read-only: use GET.");
-        }).ExcludeFromDescription();
+        }).ExcludeFromDescription().WithMetadata(WritesRefusedMetadata.Instance);
     }
 
     internal static Ok<TopologyAnswer> GetTopology(ApiProjectionCache cache, HttpResponse response)
@@ -263,4 +263,15 @@ public static class ReadApi
 
     private static ProblemHttpResult Unavailable(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The audit log is unavailable.", detail: detail);
+}
+
+/// <summary>Marks an endpoint of <see cref="ReadApi.MapWritesRefused"/>: it answers every write with 405.</summary>
+public sealed class WritesRefusedMetadata
+{
+    /// <summary>The one instance.</summary>
+    public static WritesRefusedMetadata Instance { get; } = new();
+
+    private WritesRefusedMetadata()
+    {
+    }
 }
