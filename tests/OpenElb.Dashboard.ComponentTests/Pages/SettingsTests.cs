@@ -198,4 +198,21 @@ public sealed class SettingsTests : DashboardTestContext, IAsyncDisposable
 
         Assert.Contains("No wall tokens yet.", cut.Find("[data-wall-tokens=empty]").TextContent, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CreateAndRevoke_AppearOnTheAuditPageInWords()
+    {
+        await StartAsync("alice", "admin");
+        var created = await Tokens.CreateAsync("NOC wall", null, s_admin, Ct);
+        await Tokens.RevokeAsync(created.Record.Id, s_admin, Ct);
+        Services.GetRequiredService<NavigationManager>().NavigateTo("audit");
+
+        var cut = Render<AuditLog>();
+
+        cut.WaitForAssertion(() => Assert.Equal(
+            ["Wall token revoked", "Wall token created"],
+            cut.FindAll("[data-audit=table] tbody [data-col=action]").Select(td => td.TextContent.Trim()).ToArray()), s_timeout);
+        Assert.Equal("WallToken/NOC wall", cut.Find("[data-audit=table] tbody [data-col=target]").TextContent.Trim());
+        Assert.DoesNotContain(created.Token, cut.Markup, StringComparison.Ordinal);
+    }
 }
