@@ -31,4 +31,10 @@ public enum AuditAction
 
     /// <summary>An API token was revoked.</summary>
     TokenRevoked,
+
+    /// <summary>A wall display token was created (the entry names it; it never holds the token or its hash).</summary>
+    WallTokenCreated,
+
+    /// <summary>A wall display token was revoked.</summary>
+    WallTokenRevoked,
 }

@@ -15,11 +15,15 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
     /// <summary>Retention checkpoints.</summary>
     public DbSet<AuditCheckpoint> Checkpoints => Set<AuditCheckpoint>();
 
+    /// <summary>Wall display tokens (hashes only).</summary>
+    public DbSet<WallToken> WallTokens => Set<WallToken>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfiguration(new AuditEntryConfiguration());
         modelBuilder.ApplyConfiguration(new AuditCheckpointConfiguration());
         modelBuilder.ApplyConfiguration(new AuditChainHeadConfiguration());
+        modelBuilder.ApplyConfiguration(new WallTokenConfiguration());
     }
 }

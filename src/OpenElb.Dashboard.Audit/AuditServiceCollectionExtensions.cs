@@ -11,7 +11,8 @@ public static class AuditServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="AuditOptions"/>, a singleton <c>IDbContextFactory&lt;AuditDbContext&gt;</c> (one context per
-    /// operation) and a singleton <see cref="SqliteAuditLog"/>; <see cref="TimeProvider.System"/> unless a
+    /// operation), a singleton <see cref="SqliteAuditLog"/> and a singleton <see cref="WallTokenStore"/> (its table lives in
+    /// the same file); <see cref="TimeProvider.System"/> unless a
     /// <see cref="TimeProvider"/> is already registered. The composition root calls
     /// <see cref="SqliteAuditLog.InitializeAsync"/> (migrations) and then <see cref="SqliteAuditLog.ReconcileAsync"/>
     /// at start-up.
@@ -29,6 +30,7 @@ public static class AuditServiceCollectionExtensions
         });
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SqliteAuditLog>();
+        services.TryAddSingleton<WallTokenStore>();
         return services;
     }
 

@@ -44,6 +44,7 @@ public static class DashboardHostingExtensions
         services.TryAddSingleton(static sp => sp.GetRequiredService<ClusterHost>().State);
         services.TryAddSingleton<LiveViewService>();
         services.AddChangeWizards();
+        services.AddWallTokens();
         services.AddChangesApi();
 
         services.AddAuditLog(options => builder.Configuration.GetSection(AuditOptions.SectionName).Bind(options));

@@ -27,6 +27,8 @@ public static class AuditWords
         AuditAction.ObservedImpact => "Observed impact",
         AuditAction.TokenCreated => "Token created",
         AuditAction.TokenRevoked => "Token revoked",
+        AuditAction.WallTokenCreated => "Wall token created",
+        AuditAction.WallTokenRevoked => "Wall token revoked",
         _ => action.ToString(),
     };
 

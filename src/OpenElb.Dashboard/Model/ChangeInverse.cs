@@ -60,7 +60,8 @@ public static class ChangeInverse
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(current);
-        if (entry.Action is AuditAction.ObservedChange or AuditAction.ObservedImpact or AuditAction.TokenCreated or AuditAction.TokenRevoked)
+        if (entry.Action is AuditAction.ObservedChange or AuditAction.ObservedImpact or AuditAction.TokenCreated or AuditAction.TokenRevoked
+            or AuditAction.WallTokenCreated or AuditAction.WallTokenRevoked)
         {
             return InverseChange.None("Only changes the dashboard made can be reverted here.");
         }
