@@ -63,7 +63,7 @@ public sealed record RouterSummaryItem(string Name, string State, int SpeakersRe
 /// again whenever what it says changes, at most once per <see cref="TopologyBroadcaster.Interval"/>. Clients cannot
 /// call anything.
 /// </summary>
-public sealed class TopologyHub(LiveViewService liveViews) : Hub
+public sealed class TopologyHub(LiveViewService liveViews, Auth.WallConnections walls) : Hub
 {
     /// <summary>The hub's path.</summary>
     public const string Path = "/hubs/topology";
@@ -74,8 +74,17 @@ public sealed class TopologyHub(LiveViewService liveViews) : Hub
     /// <inheritdoc />
     public override async Task OnConnectedAsync()
     {
+        // A wall's connection is closed when its token is revoked.
+        walls.Add(Context);
         await Clients.Caller.SendAsync(Method, TopologyMessage.Of(liveViews.Current), Context.ConnectionAborted).ConfigureAwait(false);
         await base.OnConnectedAsync().ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        walls.Remove(Context);
+        return base.OnDisconnectedAsync(exception);
     }
 }
 

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenElb.Dashboard.Configuration;
+using OpenElb.Dashboard.Model;
 
 namespace OpenElb.Dashboard.Auth;
 
@@ -33,7 +34,10 @@ public static partial class DashboardAuthExtensions
         services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.SectionName));
         services.TryAddSingleton(static sp => new KnownProxies(sp.GetRequiredService<IOptions<AuthOptions>>().Value.TrustedProxy.KnownProxies));
         services.TryAddScoped<CurrentUser>();
-        services.TryAddSingleton<IWallAccess, NoWallAccess>();
+        services.AddWallTokens();
+        services.TryAddSingleton<IWallAccess, WallTokenAccess>();
+        services.TryAddSingleton<WallSignIn>();
+        services.TryAddSingleton<WallConnections>();
         // The request line (with a wall token in its query) is logged by the hosting diagnostics at Information:
         // never below Warning, whatever the configuration says.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", static level => level >= LogLevel.Warning);
@@ -107,6 +111,9 @@ public static partial class DashboardAuthExtensions
             return next(context);
         });
         app.UseAuthentication();
+        app.Use(static (context, next) => WallSignIn.Matches(context.Request)
+            ? context.RequestServices.GetRequiredService<WallSignIn>().HandleAsync(context)
+            : next(context));
         app.Use(static (context, next) =>
         {
             context.RequestServices.GetRequiredService<CurrentUser>().Set(context.User);
@@ -350,11 +357,4 @@ public interface IWallAccess
 {
     /// <summary>Whether <paramref name="principal"/> may still use the wall; true for principals that are not walls.</summary>
     bool IsActive(ClaimsPrincipal principal);
-}
-
-/// <summary>No wall tokens exist: every wall principal is refused.</summary>
-internal sealed class NoWallAccess : IWallAccess
-{
-    public bool IsActive(ClaimsPrincipal principal) =>
-        principal?.FindFirst(DashboardClaims.WallTokenId) is null;
 }

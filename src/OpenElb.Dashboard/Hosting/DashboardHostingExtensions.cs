@@ -44,7 +44,6 @@ public static class DashboardHostingExtensions
         services.TryAddSingleton(static sp => sp.GetRequiredService<ClusterHost>().State);
         services.TryAddSingleton<LiveViewService>();
         services.AddChangeWizards();
-        services.AddWallTokens();
         services.AddChangesApi();
 
         services.AddAuditLog(options => builder.Configuration.GetSection(AuditOptions.SectionName).Bind(options));
@@ -95,7 +94,8 @@ public static class DashboardHostingExtensions
         app.MapAuditEndpoints();
         app.MapChangesApi();
         // Probes cannot sign in.
-        app.MapHealthChecks("/healthz").AllowAnonymous();
+        app.MapHealthChecks("/healthz").WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])).AllowAnonymous();
+        app.MapWritesRefused("/healthz").AllowAnonymous();
         app.MapDashboardApi();
         return app;
     }

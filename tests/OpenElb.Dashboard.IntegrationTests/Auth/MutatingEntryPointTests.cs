@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using OpenElb.Dashboard.Api;
 using OpenElb.Dashboard.Auth;
+using OpenElb.Dashboard.Configuration;
 using OpenElb.Dashboard.Core.Changes;
 using OpenElb.Dashboard.Model;
 
@@ -157,7 +158,9 @@ public sealed class MutatingEntryPointTests : IAsyncLifetime
         Assert.Contains("ChangeExecutor.ApplyAsync", found);
         var missing = found.Where(static f => !s_serviceRefusals.ContainsKey(f)).ToList();
         Assert.True(missing.Count == 0, "mutating entry points without a refusal check: " + string.Join(", ", missing));
-        var viewer = Auth.DashboardPrincipal.Create("vera", null, "proxy", ["noc"], [], new() { Viewer = { "noc" } }, new());
+        var mapping = new RoleMappingOptions();
+        mapping.Viewer.Add("noc");
+        var viewer = DashboardPrincipal.Create("vera", null, "proxy", ["noc"], [], mapping, new ChangeAuthorizationOptions());
         foreach (var name in found)
         {
             using var scope = _app.CreateUserScope(viewer);
@@ -171,10 +174,27 @@ public sealed class MutatingEntryPointTests : IAsyncLifetime
         ["ChangeExecutor.ApplyAsync"] = static async (services, ct) =>
         {
             var executor = services.GetRequiredService<ChangeExecutor>();
-            var preview = await executor.PreviewAsync(SetNodeLabels.Set("openelb-dashboard-test", "viewer", "worker-a1"), ct);
+            var preview = await executor.PreviewAsync(SetNodeLabels.Add("openelb-dashboard-test", "viewer", "worker-a1"), ct);
             Assert.True(preview.Plan.IsValid);
             var result = await executor.ApplyAsync(preview, "degrade", ct);
             return result.Status == ApplyStatus.Refused && result.Message.Contains("is not an admin", StringComparison.Ordinal);
+        },
+        ["WallTokenService.CreateAsync"] = static async (services, ct) =>
+        {
+            var tokens = services.GetRequiredService<WallTokenService>();
+            var before = (await tokens.ListAsync(ct)).Count;
+            var user = services.GetRequiredService<CurrentUser>().Principal;
+            await Assert.ThrowsAsync<UnauthorizedAccessException>(() => tokens.CreateAsync("viewer-made", null, user, ct));
+            return (await tokens.ListAsync(ct)).Count == before;
+        },
+        ["WallTokenService.RevokeAsync"] = static async (services, ct) =>
+        {
+            var tokens = services.GetRequiredService<WallTokenService>();
+            var admin = DashboardPrincipal.Create("ada", null, "proxy", [], [DashboardRoles.Admin], new RoleMappingOptions(), new ChangeAuthorizationOptions());
+            var created = await tokens.CreateAsync("lobby-" + Guid.NewGuid().ToString("N")[..8], null, admin, ct);
+            var user = services.GetRequiredService<CurrentUser>().Principal;
+            await Assert.ThrowsAsync<UnauthorizedAccessException>(() => tokens.RevokeAsync(created.Record.Id, user, ct));
+            return tokens.IsActive(created.Record.Id);
         },
     };
 

@@ -36,6 +36,9 @@ internal sealed class DashboardFactory(IReadOnlyDictionary<string, string?> sett
 
     private bool _kestrel;
 
+    /// <summary>A logger provider that receives the app's logs (none are kept otherwise).</summary>
+    public ILoggerProvider? LogCapture { get; init; }
+
     /// <summary>Starts the app on real Kestrel at 127.0.0.1, port 0, and returns its address.</summary>
     public Uri StartKestrel()
     {
@@ -62,7 +65,14 @@ internal sealed class DashboardFactory(IReadOnlyDictionary<string, string?> sett
     {
         builder.UseEnvironment("Production");
         // Quiet test output: the tests assert on pages and state, not on logs.
-        builder.ConfigureLogging(static logging => logging.ClearProviders());
+        builder.ConfigureLogging(logging =>
+        {
+            logging.ClearProviders();
+            if (LogCapture is not null)
+            {
+                logging.AddProvider(LogCapture);
+            }
+        });
         builder.UseSetting("Audit:DatabasePath", Path.Combine(Directory, "audit.db"));
         foreach (var (key, value) in settings)
         {
