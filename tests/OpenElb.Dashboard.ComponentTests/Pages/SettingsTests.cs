@@ -29,16 +29,19 @@ public sealed class SettingsTests : DashboardTestContext, IAsyncDisposable
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>
-    /// Signs <paramref name="name"/> in with <paramref name="roles"/> (no one: no authentication state at all), then
+    /// Signs <paramref name="name"/> in with <paramref name="roles"/> (no one: not signed in), then
     /// migrates the store and loads the tokens. Authorization must be added before any service is resolved.
     /// </summary>
     private async Task StartAsync(string? name, params string[] roles)
     {
-        if (name is not null)
+        if (name is null)
         {
-            var auth = this.AddAuthorization();
-            auth.SetAuthorized(name);
-            auth.SetRoles(roles);
+            Authorization.SetNotAuthorized();
+        }
+        else
+        {
+            Authorization.SetAuthorized(name);
+            Authorization.SetRoles(roles);
         }
         await Services.GetRequiredService<SqliteAuditLog>().InitializeAsync(Ct).WaitAsync(s_timeout, Ct);
         await Tokens.LoadAsync(Ct).WaitAsync(s_timeout, Ct);
