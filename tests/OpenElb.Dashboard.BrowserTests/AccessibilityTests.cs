@@ -42,16 +42,22 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
     [InlineData("/wizards/speaker-placement")]
     [InlineData("/wizards/restrict-speakers?router=leaf-c")]
     [InlineData("/wizards/revert")]
-    public async Task Page_EveryControlNamed_OneH1(string path)
+    [InlineData("/settings")]
+    public async Task Page_EveryControlNamed_OneH1_NothingBlockedByTheContentSecurityPolicy(string path)
     {
         var page = await fixture.NewPageAsync();
+        await page.AddInitScriptAsync("window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));");
+        var response = await page.GotoAsync(path);
         await BrowserFixture.GotoInteractiveAsync(page, path);
 
         var unnamed = await page.EvaluateAsync<string[]>(UnnamedControlsScript);
         var headings = await page.Locator("h1").CountAsync();
+        var blocked = await page.EvaluateAsync<string[]>("() => window.__csp");
 
         Assert.Empty(unnamed);
         Assert.Equal(1, headings);
+        Assert.Contains("frame-ancestors 'none'", (await response!.AllHeadersAsync())["content-security-policy"], StringComparison.Ordinal);
+        Assert.Empty(blocked);
         await page.Context.CloseAsync();
     }
 
@@ -65,6 +71,19 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
         var unnamed = await page.EvaluateAsync<string[]>(UnnamedControlsScript);
 
         Assert.Equal(2, unnamed.Length);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Check_InlineScript_ReportedAsACspViolation()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.AddInitScriptAsync("window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));");
+        await BrowserFixture.GotoInteractiveAsync(page, "/");
+        await page.EvaluateAsync("() => { const s = document.createElement('script'); s.textContent = 'window.__ran = true'; document.body.append(s); }");
+
+        await page.WaitForFunctionAsync("() => window.__csp.length > 0");
+        Assert.False(await page.EvaluateAsync<bool>("() => window.__ran === true"));
         await page.Context.CloseAsync();
     }
 }

@@ -236,10 +236,16 @@ public sealed class WallBrowserTests(BrowserFixture fixture, WallBrowserTests.Wa
 
         public ClusterHost Cluster => _factory!.Services.GetRequiredService<ClusterHost>();
 
+        /// <summary>More settings (e.g. a sign-in mode).</summary>
+        public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
+        /// <summary>The app's services.</summary>
+        public IServiceProvider Services => _factory!.Services;
+
         public async ValueTask InitializeAsync()
         {
             Directory.CreateDirectory(_directory);
-            _factory = new Factory(Path.Combine(_directory, "audit.db"), Scenario);
+            _factory = new Factory(Path.Combine(_directory, "audit.db"), Scenario, Settings);
             _factory.UseKestrel(options => options.Listen(IPAddress.Loopback, Port));
             _factory.StartServer();
             BaseAddress = new Uri(_factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
@@ -270,7 +276,7 @@ public sealed class WallBrowserTests(BrowserFixture fixture, WallBrowserTests.Wa
             }
         }
 
-        private sealed class Factory(string auditPath, string scenario) : WebApplicationFactory<App>
+        private sealed class Factory(string auditPath, string scenario, IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<App>
         {
             protected override void ConfigureWebHost(IWebHostBuilder builder)
             {
@@ -282,6 +288,10 @@ public sealed class WallBrowserTests(BrowserFixture fixture, WallBrowserTests.Wa
                 builder.UseSetting("Wall:PageSeconds", "3");
                 builder.UseSetting("Audit:DatabasePath", auditPath);
                 builder.UseSetting("Wall:StaleOverlaySeconds", "2");
+                foreach (var (key, value) in settings)
+                {
+                    builder.UseSetting(key, value);
+                }
             }
         }
     }

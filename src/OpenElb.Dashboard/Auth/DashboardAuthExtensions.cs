@@ -107,7 +107,7 @@ public static partial class DashboardAuthExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.Use(static (context, next) =>
         {
-            SecurityHeaders.Apply(context.Response.Headers);
+            SecurityHeaders.Apply(context);
             return next(context);
         });
         app.UseAuthentication();
@@ -332,19 +332,30 @@ public static partial class DashboardAuthExtensions
 /// <summary>The security headers every answer carries.</summary>
 public static class SecurityHeaders
 {
+    /// <summary>The <see cref="HttpContext.Items"/> key of the request's script nonce.</summary>
+    public const string NonceKey = "openelb.csp-nonce";
+
     /// <summary>
-    /// The content security policy: scripts and connections only from the dashboard itself (Blazor Server needs no
-    /// eval), inline styles allowed (MudBlazor sets style attributes), no framing, no plugins.
+    /// The content security policy: scripts only from the dashboard itself, plus the one inline script the page
+    /// renders (Blazor's import map) by its per-request <paramref name="nonce"/>; connections only to the dashboard
+    /// (Blazor Server needs no eval); inline styles allowed (MudBlazor sets style attributes); no framing, no plugins.
     /// </summary>
-    public const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+    public static string ContentSecurityPolicy(string nonce) =>
+        $"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
         + "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
-    /// <summary>Sets the headers.</summary>
-    public static void Apply(IHeaderDictionary headers)
+    /// <summary>The nonce of <paramref name="context"/>'s answer (made by <see cref="Apply"/>), for inline scripts the page renders.</summary>
+    public static string? NonceOf(HttpContext? context) => context?.Items[NonceKey] as string;
+
+    /// <summary>Sets the headers, with a fresh nonce.</summary>
+    public static void Apply(HttpContext context)
     {
-        ArgumentNullException.ThrowIfNull(headers);
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        ArgumentNullException.ThrowIfNull(context);
+        // Hex: nothing in it needs encoding in the header or the attribute.
+        var nonce = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        context.Items[NonceKey] = nonce;
+        var headers = context.Response.Headers;
+        headers.ContentSecurityPolicy = ContentSecurityPolicy(nonce);
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         // No referrer: a wall link carries its token in the query until the redirect strips it.
