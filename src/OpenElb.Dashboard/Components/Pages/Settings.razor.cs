@@ -14,6 +14,9 @@ namespace OpenElb.Dashboard.Components.Pages;
 public partial class Settings
 {
     private readonly WallTokenForm _form = new();
+
+    // Bumped after a create: the name field starts afresh instead of flagging its now-empty value as missing.
+    private int _formGeneration;
     private AuditTimeZone _zone = AuditTimeZone.Utc;
     private System.Security.Claims.ClaimsPrincipal? _user;
     private bool _isAdmin;
@@ -97,6 +100,7 @@ public partial class Settings
             _copyStatus = null;
             _form.Name = null;
             _form.Expires = null;
+            _formGeneration++;
         }
         catch (Exception ex) when (ex is WallTokenException or UnauthorizedAccessException or AuditUnavailableException)
         {
