@@ -40,8 +40,11 @@ public sealed class MutatingEntryPointTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
-    /// <summary>Who must be refused: a viewer (by group), and a user with no role at all.</summary>
-    public static TheoryData<string, string> Refused => new() { { "vera", "noc" }, { "nora", "interns" } };
+    /// <summary>
+    /// Who must be refused: a viewer (by group), a user with no role at all, and a wall (signed in with a wall token;
+    /// user "wall" here means: no proxy headers, the wall cookie only).
+    /// </summary>
+    public static TheoryData<string, string> Refused => new() { { "vera", "noc" }, { "nora", "interns" }, { "wall", "" } };
 
     [Theory]
     [MemberData(nameof(Refused))]
@@ -50,7 +53,7 @@ public sealed class MutatingEntryPointTests : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
         var endpoints = MutatingEndpoints();
         Assert.True(endpoints.Count >= 3, "the Changes API's endpoints should be among them: " + string.Join(", ", endpoints.Select(static e => e.Pattern)));
-        using var client = KestrelApp.Client(_address, s_proxy);
+        using var client = await ClientAsync(user);
         var answers = new List<string>();
         foreach (var (pattern, methods, _) in endpoints)
         {
@@ -60,8 +63,7 @@ public sealed class MutatingEntryPointTests : IAsyncLifetime
                 {
                     Content = new StringContent("""{"kind":"setNodeLabels","nodes":["worker-a1"],"set":{"x":"y"},"remove":[]}""", Encoding.UTF8, "application/json"),
                 };
-                request.Headers.Add("X-Forwarded-User", user);
-                request.Headers.Add("X-Forwarded-Groups", groups);
+                AddIdentity(request, user, groups);
                 using var response = await client.SendAsync(request, ct);
                 answers.Add($"{method} {pattern} → {(int)response.StatusCode}");
             }
@@ -70,6 +72,32 @@ public sealed class MutatingEntryPointTests : IAsyncLifetime
         // 403: refused by policy. 405: a read-only path refusing every write. Never a 2xx, and never a 400 (that would mean
         // the body was read, i.e. the request got past authorization).
         Assert.All(answers, static a => Assert.Matches(@"→ (403|405)$", a));
+    }
+
+    // A wall: a client from a stranger's address (no proxy headers count) holding the wall cookie of a fresh token.
+    private async Task<HttpClient> ClientAsync(string user)
+    {
+        if (user != "wall")
+        {
+            return KestrelApp.Client(_address, s_proxy);
+        }
+        var admin = DashboardPrincipal.Create("ada", null, "proxy", [], [DashboardRoles.Admin], new RoleMappingOptions(), new ChangeAuthorizationOptions());
+        var token = await _app.Services.GetRequiredService<WallTokenService>().CreateAsync("wall-" + Guid.NewGuid().ToString("N")[..8], null, admin, TestContext.Current.CancellationToken);
+        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() }) { BaseAddress = _address };
+        using var signIn = await client.GetAsync($"/wall?token={token.Token}", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.SeeOther, signIn.StatusCode);
+        using var wall = await client.GetAsync("/wall", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, wall.StatusCode);
+        return client;
+    }
+
+    private static void AddIdentity(HttpRequestMessage request, string user, string groups)
+    {
+        if (user != "wall")
+        {
+            request.Headers.Add("X-Forwarded-User", user);
+            request.Headers.Add("X-Forwarded-Groups", groups);
+        }
     }
 
     [Fact]
@@ -109,14 +137,13 @@ public sealed class MutatingEntryPointTests : IAsyncLifetime
     public async Task EveryWizardPage_RefusesNonAdminsOnTheServer(string user, string groups)
     {
         var ct = TestContext.Current.CancellationToken;
-        using var client = KestrelApp.Client(_address, s_proxy);
+        using var client = await ClientAsync(user);
         var wizards = PageEndpoints().Where(static p => p.Type.Namespace!.EndsWith(".Wizards", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(wizards);
         foreach (var (route, _) in wizards)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, route);
-            request.Headers.Add("X-Forwarded-User", user);
-            request.Headers.Add("X-Forwarded-Groups", groups);
+            AddIdentity(request, user, groups);
             using var response = await client.SendAsync(request, ct);
             Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"GET {route} as {user}: {(int)response.StatusCode}");
         }
@@ -142,7 +169,7 @@ public sealed class MutatingEntryPointTests : IAsyncLifetime
     /// something. Each must be in <see cref="s_serviceRefusals"/>, which calls it as a viewer and checks the refusal.
     /// </summary>
     [Fact]
-    public async Task EveryMutatingServiceMethod_RefusesAViewer()
+    public async Task EveryMutatingServiceMethod_RefusesViewerAndWall()
     {
         var ct = TestContext.Current.CancellationToken;
         string[] verbs = ["Apply", "Create", "Revoke", "Delete", "Write", "Restart", "Revert", "Undo", "Remove", "Patch"];
@@ -161,10 +188,13 @@ public sealed class MutatingEntryPointTests : IAsyncLifetime
         var mapping = new RoleMappingOptions();
         mapping.Viewer.Add("noc");
         var viewer = DashboardPrincipal.Create("vera", null, "proxy", ["noc"], [], mapping, new ChangeAuthorizationOptions());
-        foreach (var name in found)
+        foreach (var user in (System.Security.Claims.ClaimsPrincipal[])[viewer, DashboardPrincipal.Wall(Guid.NewGuid(), "lobby")])
         {
-            using var scope = _app.CreateUserScope(viewer);
-            Assert.True(await s_serviceRefusals[name](scope.ServiceProvider, ct), $"{name} did not refuse a viewer");
+            foreach (var name in found)
+            {
+                using var scope = _app.CreateUserScope(user);
+                Assert.True(await s_serviceRefusals[name](scope.ServiceProvider, ct), $"{name} did not refuse {user.Identity!.Name}");
+            }
         }
     }
 
