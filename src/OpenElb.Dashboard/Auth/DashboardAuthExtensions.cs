@@ -249,6 +249,21 @@ public static partial class DashboardAuthExtensions
             options.ClientSecret = oidc.ClientSecret;
             options.ResponseType = "code";
             options.UsePkce = true;
+            // The code comes back in the query of a top-level GET, so the correlation and nonce cookies can be
+            // SameSite=Lax (and work over plain HTTP behind a TLS-terminating proxy); PKCE protects the code.
+            options.ResponseMode = "query";
+            options.CorrelationCookie.SameSite = SameSiteMode.Lax;
+            options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.NonceCookie.SameSite = SameSiteMode.Lax;
+            options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.Events.OnRemoteFailure = static context =>
+            {
+                // A clear sentence instead of the error page; the provider's message, never a token.
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                context.HandleResponse();
+                return context.Response.WriteAsync("Sign-in with the identity provider failed: " + (context.Failure?.Message ?? "no reason given") + " Try again from the start page.");
+            };
             // No tokens in the session cookie: the dashboard never calls anything with them.
             options.SaveTokens = false;
             options.MapInboundClaims = false;
