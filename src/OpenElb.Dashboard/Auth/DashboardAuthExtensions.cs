@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -38,6 +39,7 @@ public static partial class DashboardAuthExtensions
         services.TryAddSingleton<IWallAccess, WallTokenAccess>();
         services.TryAddSingleton<WallSignIn>();
         services.TryAddSingleton<WallConnections>();
+        PersistKeys(builder);
         // The request line (with a wall token in its query) is logged by the hosting diagnostics at Information:
         // never below Warning, whatever the configuration says.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", static level => level >= LogLevel.Warning);
@@ -90,6 +92,42 @@ public static partial class DashboardAuthExtensions
         services.AddScoped<AuthenticationStateProvider, RevalidatingDashboardStateProvider>();
         services.AddHostedService<LoopbackGuard>();
         return builder;
+    }
+
+    /// <summary>
+    /// Keeps the data-protection keys (which protect the wall and session cookies and antiforgery tokens) next to the
+    /// audit log: on the container's /data volume and the pod's PersistentVolumeClaim, a restart keeps every wall
+    /// signed in. When that directory cannot be used, the keys stay in memory (walls need their link again after a
+    /// restart) and a warning says so.
+    /// </summary>
+    private static void PersistKeys(WebApplicationBuilder builder)
+    {
+        var audit = new OpenElb.Dashboard.Audit.AuditOptions();
+        builder.Configuration.GetSection(OpenElb.Dashboard.Audit.AuditOptions.SectionName).Bind(audit);
+        var protection = builder.Services.AddDataProtection().SetApplicationName("openelb-dashboard");
+        try
+        {
+            var directory = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(audit.DatabasePath)) ?? ".", "keys");
+            protection.PersistKeysToFileSystem(Directory.CreateDirectory(directory));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            builder.Services.AddHostedService(sp => new KeysWarning(sp.GetRequiredService<ILogger<KeysWarning>>(), e.Message));
+        }
+    }
+
+    private sealed partial class KeysWarning(ILogger<KeysWarning> logger, string error) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            LogInMemory(logger, error);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The data-protection keys cannot be kept next to the audit log ({Error}); they stay in memory, so wall displays and sessions must sign in again after a restart.")]
+        private static partial void LogInMemory(ILogger logger, string error);
     }
 
     /// <summary>The wall cookie's name.</summary>

@@ -155,3 +155,59 @@ public sealed class WallTokenAccessTests : IAsyncLifetime
         }
     }
 }
+
+/// <summary>A wall stays signed in across a restart: the cookie keys live next to the audit log.</summary>
+public sealed class WallRestartTests
+{
+    [Fact]
+    public async Task WallCookie_StillWorks_AfterTheDashboardRestarts()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var directory = Path.Combine(Path.GetTempPath(), "openelb-restart-" + Guid.NewGuid().ToString("N"));
+        var settings = new Dictionary<string, string?>
+        {
+            ["Auth:Mode"] = "TrustedProxy",
+            ["Auth:TrustedProxy:KnownProxies:0"] = "127.0.0.2",
+            ["Audit:DatabasePath"] = Path.Combine(directory, "audit.db"),
+        };
+        var cookies = new CookieContainer();
+        try
+        {
+            var (first, firstAddress) = KestrelApp.Start(settings);
+            await using (first)
+            {
+                await first.WaitForSyncAsync();
+                var admin = DashboardPrincipal.Create("ada", null, "proxy", [], [DashboardRoles.Admin], new RoleMappingOptions(), new ChangeAuthorizationOptions());
+                var token = await first.Services.GetRequiredService<WallTokenService>().CreateAsync("lobby", null, admin, ct);
+                using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = cookies }) { BaseAddress = firstAddress };
+                using var signIn = await client.GetAsync($"/wall?token={token.Token}", ct);
+                Assert.Equal(HttpStatusCode.SeeOther, signIn.StatusCode);
+            }
+
+            var (second, secondAddress) = KestrelApp.Start(settings);
+            await using (second)
+            {
+                await second.WaitForSyncAsync();
+                // The cookie was issued for the first address; present it to the second (another port, same host).
+                var cookie = cookies.GetAllCookies().Single(static c => c.Name == DashboardAuthExtensions.WallCookieName);
+                using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = secondAddress };
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/wall");
+                request.Headers.Add("Cookie", $"{cookie.Name}={cookie.Value}");
+                using var wall = await client.SendAsync(request, ct);
+
+                Assert.Equal(HttpStatusCode.OK, wall.StatusCode);
+                Assert.NotEmpty(Directory.GetFiles(Path.Combine(directory, "keys"), "key-*.xml"));
+            }
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}
