@@ -34,7 +34,10 @@ internal sealed class ChildProcess : IDisposable
     /// <summary>The output so far, stdout and stderr interleaved.</summary>
     public IReadOnlyCollection<string> Output => _output;
 
-    public static ChildProcess Start(string name, string fileName, string? workingDirectory, params string[] args)
+    public static ChildProcess Start(string name, string fileName, string? workingDirectory, params string[] args) =>
+        Start(name, fileName, workingDirectory, [], args);
+
+    public static ChildProcess Start(string name, string fileName, string? workingDirectory, IEnumerable<KeyValuePair<string, string>> environment, params string[] args)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -46,6 +49,10 @@ internal sealed class ChildProcess : IDisposable
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start");
         var child = new ChildProcess(name, process);

@@ -49,13 +49,14 @@ internal sealed class Dashboard : IDisposable
     }
 
     /// <summary>Starts the process; returns once Kestrel listens (not once the feed has synced).</summary>
-    public static async Task<Dashboard> StartAsync(string dll, string kubeconfig, string directory)
+    public static async Task<Dashboard> StartAsync(string dll, string kubeconfig, string directory, IEnumerable<KeyValuePair<string, string>> environment)
     {
-        var process = ChildProcess.Start("dashboard", "dotnet", Path.GetDirectoryName(dll), dll,
+        var process = ChildProcess.Start("dashboard", "dotnet", Path.GetDirectoryName(dll), environment, dll,
             "--urls", "http://127.0.0.1:0",
             "--Cluster:Mode", "Kubeconfig",
             "--Cluster:Kubeconfig", kubeconfig,
-            "--Audit:DatabasePath", Path.Combine(directory, "audit-" + Guid.NewGuid().ToString("N") + ".db"));
+            // One audit log for every start: the first start creates it (a fresh install), later ones restart on it.
+            "--Audit:DatabasePath", Path.Combine(directory, "audit.db"));
         try
         {
             var line = await process.WaitForLineAsync("Now listening on:", TimeSpan.FromMinutes(2));

@@ -18,6 +18,7 @@ internal sealed class EndToEndRun(Options options)
     // How long to let the server settle before reading its RSS.
     private int Settle => options.Smoke ? 1000 : 3000;
     private readonly List<string> _summary = [];
+    private readonly List<double> _observed = [];
 
     public async Task<int> RunAsync()
     {
@@ -62,7 +63,7 @@ internal sealed class EndToEndRun(Options options)
         return _failures.Count == 0 ? 0 : 1;
     }
 
-    private static void Machine()
+    private void Machine()
     {
         var model = File.Exists("/proc/cpuinfo")
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
@@ -71,6 +72,10 @@ internal sealed class EndToEndRun(Options options)
         var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "?";
         Console.WriteLine($"machine: {Environment.ProcessorCount} logical CPUs, {model ?? "?"}, MemTotal {memory}, load average {load}, .NET {Environment.Version}");
         Console.WriteLine($"command: {Environment.CommandLine}");
+        foreach (var (key, value) in options.DashboardEnvironment)
+        {
+            Console.WriteLine($"dashboard environment: {key}={value}");
+        }
     }
 
     private void Add(string line)
@@ -90,13 +95,15 @@ internal sealed class EndToEndRun(Options options)
     {
         var starts = new List<double>();
         var kubectl = new List<double>();
+        var listen = new List<double>();
         Dashboard? last = null;
         for (var run = 1; run <= options.Runs; run++)
         {
             last?.Dispose();
             var watch = Stopwatch.StartNew();
-            var dashboard = await Dashboard.StartAsync(dll, simulator.Kubeconfig, directory);
+            var dashboard = await Dashboard.StartAsync(dll, simulator.Kubeconfig, directory, options.DashboardEnvironment);
             var listening = watch.Elapsed.TotalMilliseconds;
+            listen.Add(listening);
             try
             {
                 await dashboard.WaitCompleteAsync(nodes, routers, TimeSpan.FromMinutes(2));
@@ -115,6 +122,11 @@ internal sealed class EndToEndRun(Options options)
             Console.WriteLine($"P1 run {run}: dashboard listening {listening:F0} ms, complete topology {complete:F0} ms (RSS {Stats.Mb(dashboard.ResidentBytes())}); kubectl get nodes,pods -A -o json {kubectlMs:F0} ms");
         }
         Add($"P1 cold start -> complete topology ({nodes} nodes, {routers} routers): {Stats.Describe(starts)}");
+        Add($"P1 of which process start -> Kestrel listening: {Stats.Describe(listen)}");
+        if (starts.Count > 1)
+        {
+            Add($"P1 restarts only (runs 2..{starts.Count}, audit log already created): {Stats.Describe(starts.Skip(1).ToList())}");
+        }
         Add($"P1 kubectl get nodes,pods -A -o json, same simulator: {Stats.Describe(kubectl)}");
         return last!;
     }
@@ -254,6 +266,8 @@ internal sealed class EndToEndRun(Options options)
         Add($"P2 simulator change -> hub client received ({hubs.Count} clients): {Stats.DescribeTail(hubLatency)}");
         Add($"P2 simulator change -> Chromium wall rendered ({browser?.Walls ?? 0} walls): {Stats.DescribeTail(wallLatency)}");
         Add($"P2 simulator change -> the last of all walls: {Stats.DescribeTail(allLatency)}");
+        Add($"P2 simulator change -> dashboard feed observed it (the message's updatedAt): {Stats.DescribeTail(_observed)}");
+        _observed.Clear();
 
         var kubectlHub = new List<double>();
         var kubectlWall = new List<double>();
@@ -276,6 +290,7 @@ internal sealed class EndToEndRun(Options options)
         Add($"P2 kubectl write (process start) -> hub client received: {Stats.DescribeTail(kubectlHub)}");
         Add($"P2 kubectl write (process start) -> Chromium wall rendered: {Stats.DescribeTail(kubectlWall)}");
         Add($"P2 kubectl write -> the last of all walls: {Stats.DescribeTail(kubectlAll)}");
+        Add($"P2 kubectl write -> dashboard feed observed it: {Stats.DescribeTail(_observed)}");
     }
 
     private static RouterSummary? Router(TopologyMessage message, string name) => message.Routers.FirstOrDefault(r => r.Name == name);
@@ -300,6 +315,12 @@ internal sealed class EndToEndRun(Options options)
             Fail($"{what}: {missing} of {hubs.Count} hub clients never received it");
         }
         var latest = 0.0;
+        if (arrivals.OfType<Arrival>().FirstOrDefault() is { } first)
+        {
+            // The message's UpdatedAt is when the dashboard's feed observed the change (the snapshot's time): the part of
+            // the latency spent in the simulator, the watch and the feed; the rest is the view, the hub and the browser.
+            _observed.Add(first.Message.UpdatedAt.ToUnixTimeMilliseconds() - t0);
+        }
         foreach (var arrival in arrivals.OfType<Arrival>())
         {
             hubLatency.Add(arrival.AtMs - t0);
