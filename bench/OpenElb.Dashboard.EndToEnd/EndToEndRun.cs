@@ -161,10 +161,11 @@ internal sealed class EndToEndRun(Options options)
     private async Task WithClientsAsync(Simulator simulator, Dashboard dashboard)
     {
         await Task.Delay(Settle);
-        var idle = dashboard.ResidentBytes();
         var topology = await dashboard.TopologyAsync();
         var nodes = topology.NodeCount;
-        Add($"P3 dashboard RSS synced, no clients: {Stats.Mb(idle)} ({idle / Math.Max(1, nodes)} bytes per node, an upper bound: the whole process / nodes)");
+        var heapIdle = await HeapAsync(dashboard);
+        var idle = dashboard.ResidentBytes();
+        Add($"P3 dashboard synced, no clients: RSS {Stats.Mb(idle)}, managed heap after a full GC {Stats.Mb(heapIdle)} ({heapIdle / Math.Max(1, nodes)} bytes per node, an upper bound: the whole heap / nodes)");
 
         var hubs = new List<HubClient>();
         BrowserClients? browser = null;
@@ -175,12 +176,14 @@ internal sealed class EndToEndRun(Options options)
                 hubs.Add(await HubClient.ConnectAsync(dashboard.BaseAddress));
             }
             await Task.Delay(Settle);
+            var heapHubs = await HeapAsync(dashboard);
             var withHubs = dashboard.ResidentBytes();
             if (options.HubClients > 0)
             {
-                Add($"P4 hub clients: {options.HubClients}, RSS {Stats.Mb(withHubs)}, {Stats.Kb((withHubs - idle) / (double)options.HubClients)} per hub client (RSS delta / clients)");
+                Add($"P4 hub clients: {options.HubClients}, RSS {Stats.Mb(withHubs)} ({Stats.Kb((withHubs - idle) / (double)options.HubClients)} per client), heap {Stats.Mb(heapHubs)} ({Stats.Kb((heapHubs - heapIdle) / (double)options.HubClients)} per hub client after full GCs)");
             }
             var beforeBrowser = withHubs;
+            var heapBeforeBrowser = heapHubs;
             if (options.Walls + options.Admins > 0)
             {
                 browser = await BrowserClients.LaunchAsync();
@@ -189,20 +192,22 @@ internal sealed class EndToEndRun(Options options)
                     await browser.OpenWallAsync(dashboard.BaseAddress);
                 }
                 await Task.Delay(Settle);
+                var heapWalls = await HeapAsync(dashboard);
                 var withWalls = dashboard.ResidentBytes();
                 if (options.Walls > 0)
                 {
-                    Add($"P4 wall circuits (Chromium): {options.Walls}, RSS {Stats.Mb(withWalls)}, {Stats.Kb((withWalls - beforeBrowser) / (double)options.Walls)} per wall circuit (RSS delta / circuits)");
+                    Add($"P4 wall circuits (Chromium): {options.Walls}, RSS {Stats.Mb(withWalls)} ({Stats.Kb((withWalls - beforeBrowser) / (double)options.Walls)} per circuit), heap {Stats.Mb(heapWalls)} ({Stats.Kb((heapWalls - heapBeforeBrowser) / (double)options.Walls)} per wall circuit after full GCs)");
                 }
                 for (var i = 0; i < options.Admins; i++)
                 {
                     await browser.OpenAdminAsync(dashboard.BaseAddress);
                 }
                 await Task.Delay(Settle);
+                var heapAdmins = await HeapAsync(dashboard);
                 var withAdmins = dashboard.ResidentBytes();
                 if (options.Admins > 0)
                 {
-                    Add($"P4 admin circuits (Chromium, overview): {options.Admins}, RSS {Stats.Mb(withAdmins)}, {Stats.Kb((withAdmins - withWalls) / (double)options.Admins)} per admin circuit (RSS delta / circuits)");
+                    Add($"P4 admin circuits (Chromium, overview): {options.Admins}, RSS {Stats.Mb(withAdmins)} ({Stats.Kb((withAdmins - withWalls) / (double)options.Admins)} per circuit), heap {Stats.Mb(heapAdmins)} ({Stats.Kb((heapAdmins - heapWalls) / (double)options.Admins)} per admin circuit after full GCs)");
                 }
             }
             var allClients = dashboard.ResidentBytes();
@@ -293,6 +298,8 @@ internal sealed class EndToEndRun(Options options)
         Add($"P2 kubectl write -> dashboard feed observed it: {Stats.DescribeTail(_observed)}");
     }
 
+    private static Task<long> HeapAsync(Dashboard dashboard) => HeapProbe.HeapAfterFullGcAsync(dashboard.ProcessId, TimeSpan.FromSeconds(30));
+
     private static RouterSummary? Router(TopologyMessage message, string name) => message.Routers.FirstOrDefault(r => r.Name == name);
 
     private async Task MeasureAsync(List<HubClient> hubs, BrowserClients? browser, long t0, Func<TopologyMessage, bool> match, string what,
@@ -365,6 +372,7 @@ internal sealed class EndToEndRun(Options options)
             return;
         }
         await TrimAsync(hubs, browser);
+        var heapBefore = await HeapAsync(dashboard);
         var before = dashboard.ResidentBytes();
         var watch = Stopwatch.StartNew();
         var samples = new List<string>();
@@ -382,8 +390,11 @@ internal sealed class EndToEndRun(Options options)
         await simulator.FaultAsync("clear");
         await Task.Delay(options.Smoke ? 1000 : 5000);
         await TrimAsync(hubs, browser);
+        var heapAfter = await HeapAsync(dashboard);
         var after = dashboard.ResidentBytes();
         var growth = (after - before) * 100.0 / before;
+        Add(string.Create(CultureInfo.InvariantCulture,
+            $"P3 soak: managed heap after full GCs {Stats.Mb(heapBefore)} -> {Stats.Mb(heapAfter)} ({(heapAfter - heapBefore) * 100.0 / heapBefore:+0.0;-0.0} %)"));
         Add(string.Create(CultureInfo.InvariantCulture,
             $"P3 soak: {options.Soak} simulator changes in {watch.Elapsed.TotalSeconds:F0} s with every client connected: RSS {Stats.Mb(before)} -> {Stats.Mb(after)} ({growth:+0.0;-0.0} %), samples {string.Join(", ", samples)}"));
     }
