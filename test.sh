@@ -65,8 +65,10 @@ done
 cat "$results"/test-*.log > "$results/test.log"
 
 echo "test.sh: benchmark smoke run (no timings asserted)"
-smoke=0
+smoke=0; e2e=0
 dotnet run --project bench/OpenElb.Dashboard.Benchmarks -c Release --no-build -- --smoke > "$results/bench-smoke.log" 2>&1 || smoke=$?
+# The end-to-end driver (issue 9) on the demo scenario: simulator and dashboard as processes, 2 hub clients, 1 Chromium wall.
+dotnet run --project bench/OpenElb.Dashboard.EndToEnd -c Release --no-build -- --smoke > "$results/e2e-smoke.log" 2>&1 || e2e=$?
 
 # Sum the xUnit XML reports of every test project.
 passed=0; failed=0; skipped=0; assemblies=0
@@ -88,6 +90,11 @@ fi
 if [ "$smoke" -ne 0 ]; then
   echo "test.sh: benchmark smoke run failed:" >&2
   tail -30 "$results/bench-smoke.log" >&2
+  failed=$((failed + 1))
+fi
+if [ "$e2e" -ne 0 ]; then
+  echo "test.sh: end-to-end smoke run failed:" >&2
+  tail -30 "$results/e2e-smoke.log" >&2
   failed=$((failed + 1))
 fi
 if [ "$assemblies" -lt "${#pids[@]}" ]; then
