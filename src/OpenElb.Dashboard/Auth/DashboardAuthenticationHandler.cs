@@ -59,9 +59,8 @@ internal sealed class DashboardAuthenticationHandler(
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         var user = Context.User;
-        var roles = DashboardPrincipal.RolesOf(user);
-        var message = $"{user.Identity?.Name ?? "You"} ({(roles.Count == 0 ? "no dashboard role" : "role " + string.Join(", ", roles))}) may not open this.";
-        if (roles.Count == 0)
+        var message = $"{user.Identity?.Name ?? "You"} ({DashboardPrincipal.RoleText(user)}) may not open this.";
+        if (DashboardPrincipal.RolesOf(user).Count == 0)
         {
             message += " Ask an admin to add one of your groups to Auth:Roles:Viewer or Auth:Roles:Admin.";
         }

@@ -113,6 +113,23 @@ public static class DashboardPrincipal
         return [.. principal.FindAll(ClaimTypes.Role).Select(static c => c.Value)];
     }
 
+    /// <summary>The roles in words, for refusals: <c>role viewer</c>, <c>role admin, viewer</c>, or <c>no dashboard role</c>.</summary>
+    public static string RoleText(ClaimsPrincipal principal)
+    {
+        var roles = RolesOf(principal);
+        return roles.Count == 0 ? "no dashboard role" : "role " + string.Join(", ", roles);
+    }
+
+    /// <summary>The highest role (admin, viewer, wall), for the app bar; empty when there is none.</summary>
+    public static string MainRole(ClaimsPrincipal principal)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        return principal.IsInRole(DashboardRoles.Admin) ? DashboardRoles.Admin
+            : principal.IsInRole(DashboardRoles.Viewer) ? DashboardRoles.Viewer
+            : principal.IsInRole(DashboardRoles.Wall) ? DashboardRoles.Wall
+            : "";
+    }
+
     private static ClaimsPrincipal Build(string user, string? displayName, string method, IReadOnlyList<string> groups, IEnumerable<string> roles)
     {
         var claims = new List<Claim> { new(ClaimTypes.Name, user), new(DashboardClaims.AuthMethod, method) };

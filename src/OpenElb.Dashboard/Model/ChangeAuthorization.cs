@@ -26,8 +26,7 @@ public sealed class ChangeAuthorization(IOptions<ChangeAuthorizationOptions> opt
         }
         if (!user.IsInRole(DashboardRoles.Admin))
         {
-            var roles = DashboardPrincipal.RolesOf(user);
-            return $"{user.Identity.Name} is not an admin of this dashboard ({(roles.Count == 0 ? "no role" : "role " + string.Join(", ", roles))}); "
+            return $"{user.Identity.Name} is not an admin of this dashboard ({DashboardPrincipal.RoleText(user)}); "
                 + "admins come from Auth:Roles:Admin groups or Authorization:Admins.";
         }
         return null;
