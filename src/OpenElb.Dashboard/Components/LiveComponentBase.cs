@@ -30,12 +30,15 @@ public abstract class LiveComponentBase : ComponentBase, IAsyncDisposable
         var subscription = LiveViews.Subscribe(_cts.Token);
         View = subscription.Initial;
         OnViewChanged();
+        // Only the stream goes into the loop: capturing the subscription would keep its first view (a whole snapshot
+        // of the cluster) alive for as long as the circuit lives, one stale snapshot per open page.
+        var updates = subscription.Updates;
         var interval = DashboardOptions.Value.RenderInterval;
         _watchTask = Task.Run(async () =>
         {
             try
             {
-                await foreach (var view in subscription.Updates.WithCancellation(_cts.Token))
+                await foreach (var view in updates.WithCancellation(_cts.Token))
                 {
                     await InvokeAsync(() =>
                     {

@@ -177,16 +177,23 @@ public sealed class DashboardMetrics
 /// <summary>Feeds <see cref="DashboardMetrics"/> from the live view: one subscription for the process's lifetime.</summary>
 internal sealed partial class DashboardMetricsService(IServiceProvider services, DashboardMetrics metrics, ILogger<DashboardMetricsService> logger) : BackgroundService
 {
+    // Not inline in ExecuteAsync: a local of the async method would keep the first view (a whole snapshot) alive for
+    // the life of the process.
+    private IAsyncEnumerable<DashboardView> ApplyInitial(ViewSubscription subscription)
+    {
+        metrics.Apply(subscription.Initial);
+        return subscription.Updates;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Resolved here, not in the constructor: the live view needs the cluster feed, which the cluster host (an
         // earlier hosted service) creates in its StartAsync, after every hosted service has been constructed.
         var live = services.GetRequiredService<LiveViewService>();
-        var subscription = live.Subscribe(stoppingToken);
-        metrics.Apply(subscription.Initial);
+        var updates = ApplyInitial(live.Subscribe(stoppingToken));
         try
         {
-            await foreach (var view in subscription.Updates.WithCancellation(stoppingToken).ConfigureAwait(false))
+            await foreach (var view in updates.WithCancellation(stoppingToken).ConfigureAwait(false))
             {
                 try
                 {

@@ -44,6 +44,23 @@ public sealed class OverviewTests : DashboardTestContext
     }
 
     [Fact]
+    public void Render_NodeRows_AreStaticMarkupNotComponents()
+    {
+        // Issue 9: as MudChip/MudLink components the rows cost ~112 MB per overview circuit at 5,000 nodes.
+        Publish(ThreeRouters());
+
+        var cut = Render<Overview>();
+
+        cut.WaitForAssertion(() => Assert.Equal(5, cut.FindAll("li.router-node").Count));
+        Assert.Equal(3, cut.FindAll("li.router-node [data-speaker=ready]").Count);
+        Assert.Equal(2, cut.FindAll("li.router-node [data-speaker=none]").Count);
+        Assert.Equal("nodes/c1", cut.Find("li[data-node=c1] a.node-name").GetAttribute("href"));
+        Assert.Empty(cut.FindComponents<MudBlazor.MudChip<string>>());
+        // The only MudLink left is the summary bar's findings link; none per node or per card.
+        Assert.Equal("findings", Assert.Single(cut.FindComponents<MudBlazor.MudLink>()).Instance.Href);
+    }
+
+    [Fact]
     public void Render_ProblemRoutersFirst()
     {
         Publish(ThreeRouters());

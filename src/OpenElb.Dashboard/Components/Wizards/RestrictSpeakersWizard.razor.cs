@@ -49,8 +49,8 @@ public partial class RestrictSpeakersWizard : IDisposable
     {
         try
         {
-            var subscription = LiveViews.Subscribe(_closing.Token);
-            await foreach (var view in subscription.Updates.WithCancellation(_closing.Token))
+            // Only the stream is kept (the subscription's first view is a whole snapshot the loop does not need).
+            await foreach (var view in LiveViews.Subscribe(_closing.Token).Updates.WithCancellation(_closing.Token))
             {
                 if (view.Topology.Groups.Count > 0 && view.Snapshot.Speaker is not null)
                 {
