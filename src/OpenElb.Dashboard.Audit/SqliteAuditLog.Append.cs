@@ -24,6 +24,8 @@ public sealed partial class SqliteAuditLog
     private async Task<T> AppendAsync<T>(
         Func<AppendSession, DateTime, CancellationToken, Task<T>> append, CancellationToken cancellationToken)
     {
+        // Never before the migrations ran (the start-up initializes in the background).
+        await WhenInitializedAsync(cancellationToken).ConfigureAwait(false);
         var item = new QueuedAppend(async (session, now, ct) => await append(session, now, ct).ConfigureAwait(false), cancellationToken);
         _appendQueue.Enqueue(item);
         try

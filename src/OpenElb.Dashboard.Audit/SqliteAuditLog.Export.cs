@@ -32,6 +32,7 @@ public sealed partial class SqliteAuditLog
         var line = new StringBuilder(1024);
         AuditCsv.AppendRow(line, AuditCsv.Header);
         await writer.WriteAsync(line, cancellationToken).ConfigureAwait(false);
+        await WhenInitializedAsync(cancellationToken).ConfigureAwait(false);
         var context = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using var contextScope = context.ConfigureAwait(false);
         var entries = await FilterAsync(context, query, cancellationToken).ConfigureAwait(false);
@@ -55,6 +56,7 @@ public sealed partial class SqliteAuditLog
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(stream);
+        await WhenInitializedAsync(cancellationToken).ConfigureAwait(false);
         var context = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using var contextScope = context.ConfigureAwait(false);
         var writer = new Utf8JsonWriter(stream);

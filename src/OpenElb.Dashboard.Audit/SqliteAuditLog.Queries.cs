@@ -21,6 +21,7 @@ public sealed partial class SqliteAuditLog
     {
         ArgumentNullException.ThrowIfNull(query);
         var pageSize = Math.Clamp(query.PageSize, 1, 1000);
+        await WhenInitializedAsync(cancellationToken).ConfigureAwait(false);
         var context = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using var contextScope = context.ConfigureAwait(false);
         var filter = await AuditFilter.BuildAsync(context, query, SearchProbeCap, cancellationToken).ConfigureAwait(false);
@@ -84,6 +85,7 @@ public sealed partial class SqliteAuditLog
     /// <summary>All steps of one correlation (wizard run), in step order. Entries are detached.</summary>
     public async Task<IReadOnlyList<AuditEntry>> GetCorrelationAsync(Guid correlationId, CancellationToken cancellationToken = default)
     {
+        await WhenInitializedAsync(cancellationToken).ConfigureAwait(false);
         var context = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using var contextScope = context.ConfigureAwait(false);
         return await context.Entries.AsNoTracking()
@@ -97,6 +99,7 @@ public sealed partial class SqliteAuditLog
         AuditQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        await WhenInitializedAsync(cancellationToken).ConfigureAwait(false);
         var context = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using var contextScope = context.ConfigureAwait(false);
         var counts = await (await FilterAsync(context, query, cancellationToken).ConfigureAwait(false))

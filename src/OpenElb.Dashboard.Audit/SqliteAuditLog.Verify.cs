@@ -22,6 +22,7 @@ public sealed partial class SqliteAuditLog
     /// </remarks>
     public async Task<ChainVerification> VerifyChainAsync(CancellationToken cancellationToken = default)
     {
+        await WhenInitializedAsync(cancellationToken).ConfigureAwait(false);
         var context = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using var contextScope = context.ConfigureAwait(false);
         // One deferred (read) transaction: a consistent WAL snapshot without taking the write lock from appenders.

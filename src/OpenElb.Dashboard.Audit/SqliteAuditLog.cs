@@ -39,7 +39,10 @@ public sealed partial class SqliteAuditLog : IDisposable
     // SQLite serializes writers across processes; this only saves in-process writers from spinning on SQLITE_BUSY.
     private readonly SemaphoreSlim _appendLock = new(1, 1);
 
-    /// <summary>Creates the log. Call <see cref="InitializeAsync"/> once at start-up before the first append.</summary>
+    // The latest InitializeAsync; null until it is called (then operations do not wait).
+    private volatile Task? _initialization;
+
+    /// <summary>Creates the log. Call <see cref="InitializeAsync"/> once at start-up; operations called meanwhile wait for it.</summary>
     public SqliteAuditLog(
         IDbContextFactory<AuditDbContext> contextFactory, IOptions<AuditOptions> options, TimeProvider timeProvider)
     {
@@ -55,8 +58,57 @@ public sealed partial class SqliteAuditLog : IDisposable
     /// Creates the directory, switches the file to WAL journal mode and applies pending EF Core migrations.
     /// Safe to run from several processes at once (EF Core takes its migration lock).
     /// </summary>
+    /// <remarks>
+    /// The work runs on the thread pool (building the EF Core model is synchronous and takes most of a second in a cold
+    /// process), so the caller gets the task back at once and the host's start-up is not held. The task is published
+    /// before this returns: every operation of the log called from then on waits for it first
+    /// (<see cref="WhenInitializedAsync"/>), so nothing is read or written before the migrations ran, and every
+    /// operation fails with <see cref="AuditUnavailableException"/> when it failed.
+    /// </remarks>
     /// <exception cref="AuditUnavailableException">The file cannot be created, opened or migrated.</exception>
-    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    public Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        var initialization = Task.Run(() => InitializeCoreAsync(cancellationToken), CancellationToken.None);
+        _initialization = initialization;
+        return initialization;
+    }
+
+    /// <summary>
+    /// Completes when the latest <see cref="InitializeAsync"/> has finished (at once when it has, or when it was never
+    /// called). Every operation of the log awaits it; callers outside the log that use the same file (the wall tokens)
+    /// await it before their first read.
+    /// </summary>
+    /// <exception cref="AuditUnavailableException">The initialization failed or was cancelled; the message says why.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting.</exception>
+    public ValueTask WhenInitializedAsync(CancellationToken cancellationToken = default)
+    {
+        var initialization = _initialization;
+        return initialization is null || initialization.IsCompletedSuccessfully
+            ? ValueTask.CompletedTask
+            : WaitForInitializationAsync(initialization, cancellationToken);
+    }
+
+    private static async ValueTask WaitForInitializationAsync(Task initialization, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await initialization.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (AuditUnavailableException ex)
+        {
+            throw new AuditUnavailableException(ex.Message, ex);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new AuditUnavailableException("The audit store was not opened: its initialization was cancelled (the dashboard is stopping).");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new AuditUnavailableException($"The audit store could not be initialized: {ex.Message}", ex);
+        }
+    }
+
+    private async Task InitializeCoreAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -183,6 +235,7 @@ public sealed partial class SqliteAuditLog : IDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(afterStateObserved);
+        await WhenInitializedAsync(cancellationToken).ConfigureAwait(false);
         var cutoff = _timeProvider.GetUtcNow().UtcDateTime - olderThan;
         List<AuditEntry> pending;
         var context = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -316,7 +369,8 @@ public sealed partial class SqliteAuditLog : IDisposable
           (SELECT MAX(Id) FROM AuditEntries)
         """;
 
+    // AuditUnavailableException: the store's initialization failed (WhenInitializedAsync); each operation names itself.
     private static bool IsStoreFailure(Exception ex)
-        => ex is DbException or DbUpdateException or IOException or UnauthorizedAccessException;
+        => ex is DbException or DbUpdateException or IOException or UnauthorizedAccessException or AuditUnavailableException;
 
 }

@@ -63,14 +63,13 @@ public static partial class DashboardAuthExtensions
             // A wall runs for weeks: the cookie lives as long as its token (revocation and expiry end it server-side).
             options.ExpireTimeSpan = TimeSpan.FromDays(400);
             options.SlidingExpiration = true;
-            options.Events.OnValidatePrincipal = static context =>
+            options.Events.OnValidatePrincipal = static async context =>
             {
                 var access = context.HttpContext.RequestServices.GetRequiredService<IWallAccess>();
-                if (context.Principal is null || !access.IsActive(context.Principal))
+                if (context.Principal is null || !await access.IsActiveAsync(context.Principal, context.HttpContext.RequestAborted).ConfigureAwait(false))
                 {
                     context.RejectPrincipal();
                 }
-                return Task.CompletedTask;
             };
             options.Events.OnRedirectToLogin = static context => Unauthorized(context);
             options.Events.OnRedirectToAccessDenied = static context => Unauthorized(context);
@@ -419,6 +418,9 @@ public static class SecurityHeaders
 /// <summary>Whether a wall principal's token is still valid (revoked and expired tokens are not).</summary>
 public interface IWallAccess
 {
-    /// <summary>Whether <paramref name="principal"/> may still use the wall; true for principals that are not walls.</summary>
-    bool IsActive(ClaimsPrincipal principal);
+    /// <summary>
+    /// Whether <paramref name="principal"/> may still use the wall; true for principals that are not walls. Waits while
+    /// the wall tokens are still loading at start-up.
+    /// </summary>
+    ValueTask<bool> IsActiveAsync(ClaimsPrincipal principal, CancellationToken cancellationToken);
 }

@@ -15,9 +15,9 @@ internal sealed class RevalidatingDashboardStateProvider(ILoggerFactory loggerFa
 
     protected override TimeSpan RevalidationInterval => Interval;
 
-    protected override Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
+    protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authenticationState);
-        return Task.FromResult(walls.IsActive(authenticationState.User));
+        return await walls.IsActiveAsync(authenticationState.User, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -10,11 +10,13 @@ namespace OpenElb.Dashboard.Auth;
 /// <summary>Wall principals are valid while their token is active (neither revoked nor expired).</summary>
 internal sealed class WallTokenAccess(WallTokenService tokens) : IWallAccess
 {
-    public bool IsActive(ClaimsPrincipal principal)
+    public async ValueTask<bool> IsActiveAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(principal);
         var claim = principal.FindFirst(DashboardClaims.WallTokenId);
-        return claim is null || (Guid.TryParse(claim.Value, out var id) && tokens.IsActive(id));
+        // Right after start-up the tokens may still be loading (behind the audit store's migrations): wait, so that a
+        // wall's cookie is not rejected for a moment after every restart.
+        return claim is null || (Guid.TryParse(claim.Value, out var id) && await tokens.IsActiveAsync(id, cancellationToken).ConfigureAwait(false));
     }
 }
 
@@ -62,6 +64,8 @@ public sealed class WallSignIn : IDisposable
             return;
         }
         var tokens = context.RequestServices.GetRequiredService<WallTokenService>();
+        // Right after start-up the tokens may still be loading: wait rather than refuse a valid link.
+        await tokens.WhenLoadedAsync(context.RequestAborted).ConfigureAwait(false);
         if (tokens.Validate(context.Request.Query[TokenParameter].ToString()) is not { } token)
         {
             response.StatusCode = StatusCodes.Status401Unauthorized;

@@ -24,7 +24,8 @@ internal sealed partial class AuditReconcileService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!status.IsAvailable)
+        // The store opens in the background of start-up: wait for it (reconciliation writes completions).
+        if (!await status.WaitUntilInitializedAsync(stoppingToken).ConfigureAwait(false))
         {
             return;
         }

@@ -47,7 +47,8 @@ public static class DashboardHostingExtensions
         services.AddChangesApi();
 
         services.AddAuditLog(options => builder.Configuration.GetSection(AuditOptions.SectionName).Bind(options));
-        services.TryAddSingleton<AuditStatus>();
+        // "Initializing" until AuditStartup has opened the store in the background (it does not hold up listening).
+        services.TryAddSingleton(static _ => AuditStatus.Opening());
         services.AddHostedService<AuditStartup>();
         services.AddHostedService<AuditReconcileService>();
         // Speaker-relevant changes made outside the dashboard (kubectl, GitOps, Helm) become observed audit entries.

@@ -80,9 +80,12 @@ public static class OperationsEndpoints
         var feed = health.Kinds.Count > 0 && health.IsSynced
             ? new ReadinessCheck("feed", true, null)
             : new ReadinessCheck("feed", false, FeedReason(health));
-        var store = audit.Error is { } error
-            ? new ReadinessCheck("audit", false, "The audit log is unavailable, so changes are refused: " + error)
-            : new ReadinessCheck("audit", true, null);
+        var store = audit.State switch
+        {
+            AuditState.Unavailable => new ReadinessCheck("audit", false, "The audit log is unavailable, so changes are refused: " + audit.Error),
+            AuditState.Initializing => new ReadinessCheck("audit", false, AuditStatus.InitializingMessage),
+            _ => new ReadinessCheck("audit", true, null),
+        };
         var ready = feed.Ready && store.Ready;
         return TypedResults.Json(new ReadinessAnswer(ready, [feed, store]),
             statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);

@@ -140,7 +140,9 @@ public sealed class ChangeExecutor(
         {
             return ApplyResult.Refused(correlation, $"Type “{preview.ConfirmationWord}” to confirm: a router would drop below {preview.MinimumSessions} established sessions.");
         }
-        if (!auditStatus.IsAvailable)
+        // Right after start-up the audit store may still be opening: wait for it (nothing is written before its
+        // migrations ran), then refuse if it failed.
+        if (!await auditStatus.WaitUntilInitializedAsync(cancellationToken).ConfigureAwait(false))
         {
             return ApplyResult.Refused(correlation, $"The audit log is unavailable, so no change can be made: {auditStatus.Error}");
         }
@@ -236,7 +238,7 @@ public sealed class ChangeExecutor(
 
     private async Task RecordDeniedAsync(ChangePreview preview, Guid correlation, DashboardActor actor, string reason, CancellationToken cancellationToken)
     {
-        if (!auditStatus.IsAvailable)
+        if (!await auditStatus.WaitUntilInitializedAsync(cancellationToken).ConfigureAwait(false))
         {
             return;
         }

@@ -110,9 +110,11 @@ public sealed class WallTokenException : Exception
 /// <para>
 /// Lifetime: a singleton. <see cref="LoadAsync"/> reads the tokens not revoked into memory once the audit store is
 /// migrated (<see cref="WallTokenStartup"/> does it at start-up); until then, and when the store is unavailable,
-/// <see cref="Validate"/> admits nobody and <see cref="Unavailable"/> says why. <see cref="Validate"/> and
-/// <see cref="IsActive"/> answer from memory (O(1), no I/O) and are safe on any thread, as often as every request or
-/// every circuit's revalidation.
+/// <see cref="Validate"/> admits nobody and <see cref="Unavailable"/> says why. The start-up load runs in the
+/// background while the audit store opens, so callers that can wait (the sign-in, the wall cookie, circuit
+/// revalidation, create, revoke, list) first await <see cref="WhenLoadedAsync"/> (at once after the load).
+/// <see cref="Validate"/> and <see cref="IsActive"/> answer from memory (O(1), no I/O) and are safe on any thread, as
+/// often as every request or every circuit's revalidation.
 /// </para>
 /// <para>
 /// Mutations (<see cref="CreateAsync"/>, <see cref="RevokeAsync"/>) are serialized in this process and follow the
@@ -154,6 +156,9 @@ public sealed partial class WallTokenService : IDisposable
     private volatile ActiveTokens _active = ActiveTokens.Empty;
     private volatile string? _unavailable = "The wall tokens have not been loaded yet.";
 
+    // The latest load, published before it reads: sign-ins and mutations wait for it instead of finding no tokens.
+    private volatile Task? _loading;
+
     /// <summary>Creates the service. Call <see cref="LoadAsync"/> once the audit store is migrated.</summary>
     public WallTokenService(WallTokenStore store, SqliteAuditLog auditLog, TimeProvider time, ILogger<WallTokenService> logger)
     {
@@ -174,6 +179,9 @@ public sealed partial class WallTokenService : IDisposable
     /// </summary>
     public event Action<Guid>? Revoked;
 
+    /// <summary>Whether a load is running (at start-up: until the audit store has opened and the tokens are read).</summary>
+    public bool IsLoading => _loading is { IsCompleted: false };
+
     /// <summary>Why tokens cannot be used or managed (not loaded yet, or the store failed to load); null when they can.</summary>
     public string? Unavailable => _unavailable;
 
@@ -188,14 +196,47 @@ public sealed partial class WallTokenService : IDisposable
     }
 
     /// <summary>
-    /// Reads the tokens not revoked into memory. Call once the audit store is migrated; calling again re-reads.
+    /// Reads the tokens not revoked into memory, once the audit store has been opened (it waits for
+    /// <see cref="SqliteAuditLog.InitializeAsync"/> when that is running); calling again re-reads.
     /// A store failure is kept in <see cref="Unavailable"/> (and logged), not thrown: the app runs without walls.
     /// </summary>
-    public async Task LoadAsync(CancellationToken cancellationToken = default)
+    public Task LoadAsync(CancellationToken cancellationToken = default) => LoadAfterAsync(Task.CompletedTask, cancellationToken);
+
+    /// <summary>
+    /// <see cref="LoadAsync"/> once <paramref name="ready"/> has completed (the start-up passes "the audit store has
+    /// opened"). From the moment this returns, <see cref="WhenLoadedAsync"/> (the wall sign-in, the wall cookie's
+    /// validation, create and revoke) waits for the load rather than finding no tokens.
+    /// </summary>
+    public Task LoadAfterAsync(Task ready, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(ready);
+        var loading = LoadCoreAsync(ready, cancellationToken);
+        _loading = loading;
+        return loading;
+    }
+
+    /// <summary>
+    /// Completes when the latest load has finished (at once when none is running). Never throws for the load's own
+    /// failure (see <see cref="Unavailable"/>); only for <paramref name="cancellationToken"/>.
+    /// </summary>
+    public async ValueTask WhenLoadedAsync(CancellationToken cancellationToken = default)
+    {
+        if (_loading is { IsCompleted: false } loading)
+        {
+            await loading.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    private async Task LoadCoreAsync(Task ready, CancellationToken cancellationToken)
+    {
+        await ready.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        cancellationToken.ThrowIfCancellationRequested();
         await _mutations.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // The table comes with the audit migrations: never read before they ran.
+            await _auditLog.WhenInitializedAsync(cancellationToken).ConfigureAwait(false);
             var tokens = await _store.ListNotRevokedAsync(cancellationToken).ConfigureAwait(false);
             _active = ActiveTokens.Of(tokens.Select(ActiveToken.Of));
             _unavailable = null;
@@ -238,6 +279,7 @@ public sealed partial class WallTokenService : IDisposable
             throw new WallTokenException($"The name is {trimmed.Length} characters long; at most {MaxNameLength} are allowed.");
         }
 
+        await WhenLoadedAsync(cancellationToken).ConfigureAwait(false);
         await _mutations.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -289,6 +331,8 @@ public sealed partial class WallTokenService : IDisposable
     /// <exception cref="AuditUnavailableException">The store cannot be read.</exception>
     public async Task<IReadOnlyList<WallTokenInfo>> ListAsync(CancellationToken cancellationToken = default)
     {
+        await WhenLoadedAsync(cancellationToken).ConfigureAwait(false);
+        await _auditLog.WhenInitializedAsync(cancellationToken).ConfigureAwait(false);
         var tokens = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
         return [.. tokens.Select(WallTokenInfo.Of)];
     }
@@ -304,6 +348,7 @@ public sealed partial class WallTokenService : IDisposable
     {
         ArgumentNullException.ThrowIfNull(user);
         var actor = Authorize(user, "revoke wall tokens");
+        await WhenLoadedAsync(cancellationToken).ConfigureAwait(false);
         await _mutations.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -372,6 +417,13 @@ public sealed partial class WallTokenService : IDisposable
     /// <summary>Whether token <paramref name="id"/> still admits its wall (not revoked, not expired). From memory: no I/O.</summary>
     public bool IsActive(Guid id)
         => _active.ById.TryGetValue(id, out var token) && token.IsActiveAt(_time.GetUtcNow());
+
+    /// <summary><see cref="IsActive"/> once the tokens are loaded (right after start-up the load may still be running).</summary>
+    public async ValueTask<bool> IsActiveAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await WhenLoadedAsync(cancellationToken).ConfigureAwait(false);
+        return IsActive(id);
+    }
 
     /// <summary>
     /// Records that a wall presented token <paramref name="id"/>, at most once per <see cref="LastUsedInterval"/>
@@ -534,24 +586,25 @@ public sealed partial class WallTokenService : IDisposable
 
 /// <summary>Loads the wall tokens once the audit store has been migrated.</summary>
 /// <remarks>
-/// Loads in <see cref="IHostedLifecycleService.StartedAsync"/>, after every hosted service's <c>StartAsync</c> and so
-/// after the audit start-up has applied the migrations, whatever order the services were registered in. The server is
-/// already listening by then: a wall presenting its token in the first moments is refused until the load finishes
-/// (a single read).
+/// The audit store opens in the background of start-up (<see cref="Hosting.AuditStartup"/>), so the load is started in
+/// <see cref="StartAsync"/>, before the server listens, and runs once <see cref="Hosting.AuditStatus"/> says the store
+/// has finished opening: a wall presenting its token or its cookie in the first moments waits for the load
+/// (<see cref="WallTokenService.WhenLoadedAsync"/>) instead of being refused.
 /// </remarks>
-internal sealed class WallTokenStartup(WallTokenService tokens) : IHostedLifecycleService
+internal sealed class WallTokenStartup(WallTokenService tokens, Hosting.AuditStatus audit, IHostApplicationLifetime lifetime) : IHostedService
 {
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    private Task _load = Task.CompletedTask;
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var stopping = lifetime.ApplicationStopping;
+        _load = tokens.LoadAfterAsync(audit.WaitUntilInitializedAsync(stopping), stopping);
+        return Task.CompletedTask;
+    }
 
-    public Task StartedAsync(CancellationToken cancellationToken) => tokens.LoadAsync(cancellationToken);
-
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    // ApplicationStopping (cancelled before this is called) has cancelled a load still waiting.
+    public async Task StopAsync(CancellationToken cancellationToken)
+        => await _load.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 }
 
 /// <summary>Registers the wall tokens.</summary>

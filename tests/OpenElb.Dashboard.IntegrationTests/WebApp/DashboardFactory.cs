@@ -80,8 +80,11 @@ internal sealed class DashboardFactory(IReadOnlyDictionary<string, string?> sett
         }
     }
 
-    /// <summary>Waits until the app's feed has completed its initial list.</summary>
-    public async Task WaitForSyncAsync()
+    /// <summary>
+    /// Waits until the app's feed has completed its initial list and (unless <paramref name="audit"/> is false) the
+    /// audit store has finished opening, which it does in the background of start-up.
+    /// </summary>
+    public async Task WaitForSyncAsync(bool audit = true)
     {
         if (!_kestrel)
         {
@@ -96,6 +99,21 @@ internal sealed class DashboardFactory(IReadOnlyDictionary<string, string?> sett
         {
             await Task.Delay(20, timeout.Token);
         }
+        if (audit)
+        {
+            await WaitForAuditAsync();
+        }
+    }
+
+    /// <summary>Waits until the audit store has finished opening (successfully or not).</summary>
+    public async Task WaitForAuditAsync()
+    {
+        if (!_kestrel)
+        {
+            _ = Server; // starts the host
+        }
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        await Services.GetRequiredService<AuditStatus>().WaitUntilInitializedAsync(timeout.Token);
     }
 
     public override async ValueTask DisposeAsync()

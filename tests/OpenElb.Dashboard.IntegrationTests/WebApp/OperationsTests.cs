@@ -83,6 +83,8 @@ public sealed class OperationsTests
             ["Cluster:Kubeconfig"] = missing,
         });
         using var client = app.CreateClient();
+        // The audit store opens in the background of start-up.
+        await app.WaitForAuditAsync();
 
         using var response = await GetAsync(client, "/readyz");
         using var json = await ReadJsonAsync(response);

@@ -44,7 +44,7 @@ public partial class AuditLog : IDisposable
     {
         _model = new AuditLogModel(Log);
         Navigation.LocationChanged += OnLocationChanged;
-        if (Status.IsAvailable)
+        if (!Status.IsUnavailable)
         {
             await LoadFromUriAsync();
         }
@@ -85,7 +85,7 @@ public partial class AuditLog : IDisposable
     {
         // Only query changes of this page; navigating to /audit/{id} disposes it anyway.
         var path = Navigation.ToBaseRelativePath(e.Location).Split('?', '#')[0].TrimEnd('/');
-        if (!string.Equals(path, "audit", StringComparison.OrdinalIgnoreCase) || !Status.IsAvailable)
+        if (!string.Equals(path, "audit", StringComparison.OrdinalIgnoreCase) || Status.IsUnavailable)
         {
             return;
         }
@@ -113,7 +113,7 @@ public partial class AuditLog : IDisposable
 
     private async Task RefreshAsync()
     {
-        if (Status.IsAvailable)
+        if (!Status.IsUnavailable)
         {
             await LoadFromUriAsync();
         }

@@ -41,7 +41,7 @@ public partial class AuditLogEntry : IDisposable
     protected override async Task OnParametersSetAsync()
     {
         // Step links navigate between entries of the same page: reload only when the id changed.
-        if (Status.IsAvailable && Id != _loadedId)
+        if (!Status.IsUnavailable && Id != _loadedId)
         {
             _loadedId = Id;
             await _model.LoadAsync(Id, _cts.Token);

@@ -68,6 +68,8 @@ public partial class Settings
 
     private async Task LoadAsync()
     {
+        // Right after start-up the tokens load behind the audit store's migrations.
+        await Tokens.WhenLoadedAsync();
         if (Tokens.Unavailable is not null)
         {
             return;

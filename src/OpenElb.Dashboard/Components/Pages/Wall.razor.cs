@@ -118,7 +118,7 @@ public partial class Wall
         _auditReadAt = Time.GetUtcNow();
         try
         {
-            if (!AuditStatus.IsAvailable)
+            if (AuditStatus.IsUnavailable)
             {
                 _model.SetAuditUnavailable(AuditStatus.Error ?? "the store did not start");
                 return;

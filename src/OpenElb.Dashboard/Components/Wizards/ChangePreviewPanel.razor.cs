@@ -43,7 +43,7 @@ public partial class ChangePreviewPanel : IDisposable
     public EventCallback<ApplyResult> OnApplied { get; set; }
 
     private bool CanApply =>
-        Preview is { } preview && _result is null && !_applying && !Executor.IsExecuting && AuditStatus.IsAvailable
+        Preview is { } preview && _result is null && !_applying && !Executor.IsExecuting && !AuditStatus.IsUnavailable
         && preview.Plan.IsValid && !preview.Plan.IsNoOp && preview.DryRunAccepted && preview.Denied.Count == 0 && Executor.WhyNotAllowed is null
         && (!preview.RequiresConfirmation || string.Equals(_confirmation?.Trim(), preview.ConfirmationWord, StringComparison.Ordinal));
 
