@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using OpenElb.Dashboard.Audit;
 using OpenElb.Dashboard.Configuration;
 using OpenElb.Dashboard.Core.Findings;
@@ -136,13 +137,7 @@ public sealed class WallModel
             // Health-only update (e.g. stale since): the tiles and findings are those of the same snapshot.
             return;
         }
-        var cards = OverviewModel.Cards(view, _groupingLabel);
-        var tiles = new WallTile[cards.Count];
-        for (var i = 0; i < cards.Count; i++)
-        {
-            tiles[i] = Tile(cards[i]);
-        }
-        Tiles = tiles;
+        Tiles = TilesOf(view, _groupingLabel);
         UpdateFindings(view, now);
         ShowPage(Math.Min(PageIndex, PageCount - 1), now, keepTimer: true);
     }
@@ -269,6 +264,29 @@ public sealed class WallModel
             .ThenBy(static f => f.Finding.Key, StringComparer.Ordinal)
             .Take(_options.Findings)
             .ToArray();
+    }
+
+    // The tiles depend on the view and the grouping label only, so every wall shares one list per view: 50 walls do the
+    // work of one and hold no tiles of their own (issue 9: the per-circuit budget is 500 KB).
+    private static readonly ConditionalWeakTable<DashboardView, SharedTiles> s_tiles = [];
+
+    private sealed record SharedTiles(string GroupingLabel, IReadOnlyList<WallTile> Tiles);
+
+    /// <summary>The tiles of <paramref name="view"/>, computed once per view for every wall.</summary>
+    internal static IReadOnlyList<WallTile> TilesOf(DashboardView view, string groupingLabel)
+    {
+        if (s_tiles.TryGetValue(view, out var shared) && shared.GroupingLabel == groupingLabel)
+        {
+            return shared.Tiles;
+        }
+        var cards = OverviewModel.Cards(view, groupingLabel);
+        var tiles = new WallTile[cards.Count];
+        for (var i = 0; i < cards.Count; i++)
+        {
+            tiles[i] = Tile(cards[i]);
+        }
+        s_tiles.AddOrUpdate(view, new SharedTiles(groupingLabel, tiles));
+        return tiles;
     }
 
     private static WallTile Tile(RouterCardModel card)

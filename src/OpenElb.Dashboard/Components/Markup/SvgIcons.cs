@@ -31,7 +31,7 @@ internal static class SvgIcons
         Icons.Material.Filled.Sensors,
         Icons.Material.Filled.SensorsOff,
         Icons.Material.Filled.Cancel,
-        Icons.Material.Filled.RemoveCircleOutline,
+        Icons.Material.Outlined.RemoveCircleOutline,
     ];
 
     private static readonly FrozenDictionary<string, string> s_ids = s_icons
@@ -54,6 +54,15 @@ internal static class SvgIcons
         var body = s_ids.TryGetValue(icon, out var id) ? $"<use href=\"#{id}\"></use>" : icon;
         return $"<svg class=\"mud-icon-root mud-svg-icon {cssClass}\" focusable=\"false\" viewBox=\"0 0 24 24\" aria-hidden=\"true\">{body}</svg>";
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Icon, string Class), MarkupString> s_markup = new();
+
+    /// <summary>
+    /// <see cref="Svg"/> as a markup fragment, one shared instance per icon and class: in place of a MudIcon component
+    /// where an icon is drawn many times over (the wall's node rows).
+    /// </summary>
+    public static MarkupString Markup(string icon, string cssClass) =>
+        s_markup.GetOrAdd((icon, cssClass), static key => new MarkupString(Svg(key.Icon, key.Class)));
 
     /// <summary>Whether <paramref name="icon"/> is drawn from the sprite.</summary>
     public static bool InSprite(string icon) => s_ids.ContainsKey(icon);
