@@ -85,7 +85,26 @@ internal sealed partial class DaemonSetController(
 
     private void Signal() => _signal.Writer.TryWrite(true);
 
-    private void OnFaultsChanged(object? sender, EventArgs e) => Signal();
+    // The faults this controller acts on, as of the last signal they caused (the sets are immutable and swapped whole).
+    private readonly Lock _faultsSeenLock = new();
+    private (object NotReady, object CrashLoop)? _faultsSeen;
+
+    // Only the NotReady and crash-loop faults concern this controller. A router fault, for one, must not start a pass:
+    // at 5,000 nodes a pass copies every node and pod under the store lock, and it used to run at the very moment the
+    // BGP status simulator was writing that router's BgpPeer, adding 100-400 ms to the fault's latency on a watch.
+    private void OnFaultsChanged(object? sender, EventArgs e)
+    {
+        var seen = ((object)faults.NotReadyNodes, (object)faults.CrashLoopNodes);
+        lock (_faultsSeenLock)
+        {
+            if (_faultsSeen is { } previous && ReferenceEquals(previous.NotReady, seen.Item1) && ReferenceEquals(previous.CrashLoop, seen.Item2))
+            {
+                return;
+            }
+            _faultsSeen = seen;
+        }
+        Signal();
+    }
 
     private async Task WaitForSignalAsync(TimeSpan wait, CancellationToken stoppingToken)
     {
