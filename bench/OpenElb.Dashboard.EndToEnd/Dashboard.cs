@@ -70,7 +70,10 @@ internal sealed class Dashboard : IDisposable
         }
     }
 
-    /// <summary>Polls <c>/readyz</c> until 200, then <c>/api/v1/topology</c> until it holds every node and router.</summary>
+    /// <summary>
+    /// Polls <c>/api/v1/topology</c> until it holds every node and router (P1's "complete topology"; readiness also
+    /// waits for the audit log, which opens beside the feed: <see cref="WaitReadyAsync"/>).
+    /// </summary>
     public async Task<Topology> WaitCompleteAsync(int nodes, int routers, TimeSpan timeout)
     {
         var watch = Stopwatch.StartNew();
@@ -82,14 +85,10 @@ internal sealed class Dashboard : IDisposable
             }
             try
             {
-                using var ready = await Http.GetAsync(new Uri("/readyz", UriKind.Relative));
-                if (ready.StatusCode == HttpStatusCode.OK)
+                var topology = await TopologyAsync();
+                if (topology.NodeCount == nodes && topology.Routers.Count == routers)
                 {
-                    var topology = await TopologyAsync();
-                    if (topology.NodeCount == nodes && topology.Routers.Count == routers)
-                    {
-                        return topology;
-                    }
+                    return topology;
                 }
             }
             catch (HttpRequestException)
@@ -97,6 +96,28 @@ internal sealed class Dashboard : IDisposable
             }
             await Task.Delay(25);
         }
+    }
+
+    /// <summary>Polls <c>/readyz</c> until 200 (feed synced and audit log open).</summary>
+    public async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < timeout)
+        {
+            try
+            {
+                using var ready = await Http.GetAsync(new Uri("/readyz", UriKind.Relative));
+                if (ready.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(25);
+        }
+        throw new TimeoutException($"/readyz did not answer 200 within {timeout.TotalSeconds:F0} s:\n{Tail()}");
     }
 
     public async Task<Topology> TopologyAsync() =>

@@ -43,7 +43,7 @@ internal sealed record Options
           --runs N             cold starts of the dashboard (P1), each beside a kubectl run (default 5)
           --hub-clients N      SignalR /hubs/topology wall clients (default 50)
           --walls N            Chromium /wall pages, real Blazor circuits (default 5)
-          --admins N           Chromium overview pages, real Blazor circuits (default 2)
+          --admins N           Chromium overview pages, real Blazor circuits (default 5)
           --changes N          simulator changes timed to every wall (P2), each a router down then up (default 10)
           --kubectl-changes N  kubectl writes timed to every wall (P2), adminDown on then off (default 5)
           --previews N         POST /api/v1/changes/preview on the live snapshot (P6, default 20)
@@ -58,7 +58,7 @@ internal sealed record Options
     public int Runs { get; init; } = 5;
     public int HubClients { get; init; } = 50;
     public int Walls { get; init; } = 5;
-    public int Admins { get; init; } = 2;
+    public int Admins { get; init; } = 5;
     public int Changes { get; init; } = 10;
     public int KubectlChanges { get; init; } = 5;
     public int Previews { get; init; } = 20;
