@@ -403,6 +403,11 @@ internal sealed class EndToEndRun(Options options)
             $"P3 soak: managed heap after full GCs {Stats.Mb(heapBefore)} -> {Stats.Mb(heapAfter)} ({(heapAfter - heapBefore) * 100.0 / heapBefore:+0.0;-0.0} %)"));
         Add(string.Create(CultureInfo.InvariantCulture,
             $"P3 soak: {options.Soak} simulator changes in {watch.Elapsed.TotalSeconds:F0} s with every client connected: RSS {Stats.Mb(before)} -> {Stats.Mb(after)} ({growth:+0.0;-0.0} %), samples {string.Join(", ", samples)}"));
+        if (options.PauseAfterSoak > 0)
+        {
+            Console.WriteLine($"paused after the soak for {options.PauseAfterSoak} s: dashboard pid {dashboard.ProcessId}");
+            await Task.Delay(TimeSpan.FromSeconds(options.PauseAfterSoak));
+        }
     }
 
     private static async Task TrimAsync(List<HubClient> hubs, BrowserClients? browser)
