@@ -4,9 +4,7 @@ using Microsoft.AspNetCore.Components.RenderTree;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenElb.Dashboard.ComponentTests.Shared;
 using OpenElb.Dashboard.Components.Pages;
-using OpenElb.Dashboard.Core;
 using OpenElb.Dashboard.Core.Cluster;
-using OpenElb.Dashboard.Testing;
 
 #pragma warning disable BL0006 // RenderTree types: the test reads the render batches a browser would receive.
 
@@ -20,24 +18,7 @@ namespace OpenElb.Dashboard.ComponentTests.Pages;
 public sealed class OverviewReorderTests : DashboardTestContext
 {
     // leaf-c critical, leaf-b degraded, leaf-a OK: shown c, b, a. With b fixed: c, a, b.
-    private static ClusterSnapshot ThreeRouters(long version, bool fixRackB)
-    {
-        var builder = new ClusterSnapshotBuilder().Version(version)
-            .Node("a1", [(KnownLabels.Rack, "rack-a")]).Node("a2", [(KnownLabels.Rack, "rack-a")])
-            .Node("b1", [(KnownLabels.Rack, "rack-b")]).Node("b2", [(KnownLabels.Rack, "rack-b")])
-            .Node("c1", [(KnownLabels.Rack, "rack-c")])
-            .Speaker()
-            .RackPeer("leaf-a", "10.0.1.1", "rack-a").RackPeer("leaf-b", "10.0.2.1", "rack-b").RackPeer("leaf-c", "10.0.3.1", "rack-c")
-            .BgpConf()
-            .Pod("a1").Pod("a2").Pod("b1")
-            .Session("leaf-a", BgpSessionState.Established, "a1", "a2")
-            .Session("leaf-b", BgpSessionState.Established, "b1");
-        if (fixRackB)
-        {
-            builder.Pod("b2").Session("leaf-b", BgpSessionState.Established, "b2");
-        }
-        return builder.Build();
-    }
+    private static ClusterSnapshot ThreeRouters(long version, bool fixRackB) => OverviewTests.ThreeRouters(version, fixRackB);
 
     [Fact]
     public async Task RouterRecovers_CardMovesBack_OnlyItsOwnMarkupIsSentAgain()

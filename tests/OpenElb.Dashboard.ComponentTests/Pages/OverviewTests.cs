@@ -9,7 +9,7 @@ namespace OpenElb.Dashboard.ComponentTests.Pages;
 public sealed class OverviewTests : DashboardTestContext
 {
     // Three racks with a router each: rack-a has two established sessions, rack-b one, rack-c none.
-    private static ClusterSnapshot ThreeRouters(long version = 1, bool fixRackB = false)
+    internal static ClusterSnapshot ThreeRouters(long version = 1, bool fixRackB = false)
     {
         var builder = new ClusterSnapshotBuilder().Version(version)
             .Node("a1", [(KnownLabels.Rack, "rack-a")]).Node("a2", [(KnownLabels.Rack, "rack-a")])
