@@ -15,7 +15,7 @@ namespace OpenElb.Dashboard.Components.Markup;
 /// </summary>
 internal static class ChipMarkup
 {
-    private static readonly ConcurrentDictionary<(SpeakerStatus, bool), MarkupString> s_speakers = new();
+    private static readonly ConcurrentDictionary<SpeakerStatus, MarkupString> s_speakers = new();
     private static readonly ConcurrentDictionary<(SessionHealth, BgpSessionState, bool), MarkupString> s_sessions = new();
     private static readonly ConcurrentDictionary<RedundancyState, MarkupString> s_redundancy = new();
 
@@ -23,7 +23,7 @@ internal static class ChipMarkup
     public static MarkupString NodeNotReady { get; } = new(Chip(Color.Error, Variant.Text, Icons.Material.Filled.PowerOff, "node-not-ready-chip", null, null, null, null, "node not ready"));
 
     /// <summary>A speaker's status: "speaker", "no speaker" or the trouble in words (<see cref="Words.Speaker"/>).</summary>
-    public static MarkupString Speaker(SpeakerStatus status) => s_speakers.GetOrAdd((status, false), static key => new(SpeakerChip(key.Item1)));
+    public static MarkupString Speaker(SpeakerStatus status) => s_speakers.GetOrAdd(status, static s => new(SpeakerChip(s)));
 
     /// <summary>
     /// A node's session with a router, or nothing when the node has no speaker. <paramref name="compact"/> drops the word
