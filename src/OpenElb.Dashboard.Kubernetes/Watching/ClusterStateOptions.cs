@@ -3,7 +3,10 @@ namespace OpenElb.Dashboard.Kubernetes.Watching;
 /// <summary>Tuning of the cluster feed; the defaults suit a real cluster.</summary>
 public sealed class ClusterStateOptions
 {
-    /// <summary>How long bursts of events are collected into one update. Default 100 ms.</summary>
+    /// <summary>
+    /// The shortest time between two updates: a change after a quiet window is published at once, the events within a
+    /// window after an update are collected into one update at its end. Default 100 ms.
+    /// </summary>
     public TimeSpan CoalesceWindow { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Upper bound of a watch request's server-side timeout (jittered down by up to 20 %). Default 300 s.</summary>

@@ -15,7 +15,8 @@ namespace OpenElb.Dashboard.Kubernetes.Watching;
 /// </summary>
 /// <remarks>
 /// A singleton. <see cref="Start"/> starts the watches; <see cref="DisposeAsync"/> stops them. Thread-safe. Snapshots are
-/// rebuilt from the slim records at most once per <see cref="ClusterStateOptions.CoalesceWindow"/>.
+/// rebuilt from the slim records at most once per <see cref="ClusterStateOptions.CoalesceWindow"/>: a change after a quiet
+/// window at once, the changes within a window after a publish together at its end.
 /// </remarks>
 public sealed class KubernetesClusterState : IClusterState, IFeedSink, IAsyncDisposable
 {
@@ -211,15 +212,22 @@ public sealed class KubernetesClusterState : IClusterState, IFeedSink, IAsyncDis
     {
         try
         {
+            long? lastPublish = null;
             while (true)
             {
                 await _signal.WaitAsync(cancellationToken).ConfigureAwait(false);
-                // Let a burst of events gather: one snapshot per window, not one per event.
-                await Task.Delay(_options.CoalesceWindow, _time, cancellationToken).ConfigureAwait(false);
+                // Leading edge: a change after a quiet window is published at once (every change used to wait the whole
+                // window, 100 ms of every wall's latency). Within the window after a publish, events gather until it
+                // ends: one snapshot per window for a burst, however long.
+                if (lastPublish is { } last && _options.CoalesceWindow - _time.GetElapsedTime(last) is var rest && rest > TimeSpan.Zero)
+                {
+                    await Task.Delay(rest, _time, cancellationToken).ConfigureAwait(false);
+                }
                 while (_signal.CurrentCount > 0)
                 {
                     _signal.Wait(0, CancellationToken.None);
                 }
+                lastPublish = _time.GetTimestamp();
                 try
                 {
                     Publish();
