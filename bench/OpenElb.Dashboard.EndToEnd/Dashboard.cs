@@ -124,6 +124,29 @@ internal sealed class Dashboard : IDisposable
         await Http.GetFromJsonAsync<Topology>(new Uri("/api/v1/topology", UriKind.Relative), s_json) ?? throw new InvalidOperationException("no topology");
 
     /// <summary>POST /api/v1/changes/preview; returns its wall time and status.</summary>
+    /// <summary>
+    /// The cumulative buckets of <c>openelb_dashboard_hub_send_seconds</c> from <c>/metrics</c> (upper bound in seconds →
+    /// count): the dashboard's own share of a change's latency, from its feed observing it to the hub's send.
+    /// </summary>
+    public async Task<SortedDictionary<double, long>> HubSendBucketsAsync()
+    {
+        var text = await Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        var buckets = new SortedDictionary<double, long>();
+        const string Prefix = "openelb_dashboard_hub_send_seconds_bucket{le=\"";
+        foreach (var line in text.Split('\n'))
+        {
+            if (!line.StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var close = line.IndexOf('"', Prefix.Length);
+            var le = line[Prefix.Length..close];
+            var bound = le == "+Inf" ? double.PositiveInfinity : double.Parse(le, System.Globalization.CultureInfo.InvariantCulture);
+            buckets[bound] = long.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return buckets;
+    }
+
     public async Task<(double Ms, HttpStatusCode Status)> PreviewAsync(string body)
     {
         using var content = new StringContent(body, Encoding.UTF8, "application/json");

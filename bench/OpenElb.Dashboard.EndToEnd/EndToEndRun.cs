@@ -19,6 +19,7 @@ internal sealed class EndToEndRun(Options options)
     private int Settle => options.Smoke ? 1000 : 3000;
     private readonly List<string> _summary = [];
     private readonly List<double> _observed = [];
+    private readonly List<double> _simulatorWatch = [];
 
     public async Task<int> RunAsync()
     {
@@ -226,7 +227,7 @@ internal sealed class EndToEndRun(Options options)
                 return;
             }
             var baseline = flippable.ToDictionary(static r => r.Name, static r => (r.SessionsEstablished, r.SessionsExpected), StringComparer.Ordinal);
-            await LatencyAsync(simulator, hubs, browser, flippable.Select(static r => r.Name).ToList(), baseline);
+            await LatencyAsync(simulator, dashboard, hubs, browser, flippable.Select(static r => r.Name).ToList(), baseline);
             await SoakAsync(simulator, dashboard, hubs, browser, flippable.Select(static r => r.Name).ToList());
             if (options.Storm)
             {
@@ -254,11 +255,32 @@ internal sealed class EndToEndRun(Options options)
     }
 
     // P2: a change made at t0 (UTC ms, before the request) until every hub client received it and every wall rendered it.
-    private async Task LatencyAsync(Simulator simulator, List<HubClient> hubs, BrowserClients? browser, List<string> routers, Dictionary<string, (int Established, int Expected)> baseline)
+    private async Task LatencyAsync(Simulator simulator, Dashboard dashboard, List<HubClient> hubs, BrowserClients? browser, List<string> routers, Dictionary<string, (int Established, int Expected)> baseline)
     {
         var hubLatency = new List<double>();
         var wallLatency = new List<double>();
         var allLatency = new List<double>();
+        using var peers = simulator.WatchPeers();
+        // Warm-up: the first change after start-up runs the change path cold (JIT, first renders of changed cards, first
+        // messages); it is timed and printed but kept out of the figures, as any benchmark's warm-up is.
+        if (options.Changes > 0)
+        {
+            var warmup = routers[^1];
+            List<double> warmHub = [], warmWall = [], warmAll = [];
+            foreach (var down in (bool[])[true, false])
+            {
+                var t0 = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                await simulator.FaultAsync((down ? "router-down/" : "router-up/") + warmup);
+                var want = baseline[warmup];
+                await MeasureAsync(hubs, browser, t0, m => Router(m, warmup) is { } r && (down ? r.SessionsEstablished == 0 : r.SessionsEstablished == want.Established),
+                    $"warm-up: router {warmup} {(down ? "down" : "up")}", warmHub, warmWall, warmAll, peers, warmup);
+                await Task.Delay(1500);
+            }
+            Add($"P2 warm-up (first change after start, not counted below) -> the last of all walls: {string.Join(" / ", warmAll.Select(static v => $"{v:F0} ms"))}");
+            _observed.Clear();
+            _simulatorWatch.Clear();
+        }
+        var sendsBefore = await dashboard.HubSendBucketsAsync();
         for (var i = 0; i < options.Changes; i++)
         {
             var router = routers[i % routers.Count];
@@ -268,7 +290,7 @@ internal sealed class EndToEndRun(Options options)
                 await simulator.FaultAsync((down ? "router-down/" : "router-up/") + router);
                 var want = baseline[router];
                 await MeasureAsync(hubs, browser, t0, m => Router(m, router) is { } r && (down ? r.SessionsEstablished == 0 : r.SessionsEstablished == want.Established),
-                    $"router {router} {(down ? "down" : "up")}", hubLatency, wallLatency, allLatency);
+                    $"router {router} {(down ? "down" : "up")}", hubLatency, wallLatency, allLatency, peers, router);
                 // Keep changes apart (the hub throttles to one message per TopologyBroadcaster.Interval, 200 ms), so
                 // each is timed alone rather than queued behind the previous one.
                 await Task.Delay(1500);
@@ -278,6 +300,8 @@ internal sealed class EndToEndRun(Options options)
         Add($"P2 simulator change -> Chromium wall rendered ({browser?.Walls ?? 0} walls): {Stats.DescribeTail(wallLatency)}");
         Add($"P2 simulator change -> the last of all walls: {Stats.DescribeTail(allLatency)}");
         Add($"P2 simulator change -> dashboard feed observed it (the message's updatedAt): {Stats.DescribeTail(_observed)}");
+        Add($"P2 simulator change -> the simulator's own watch event (a raw watch beside the dashboard's): {Stats.DescribeTail(_simulatorWatch)}");
+        Add($"P2 simulator change: the dashboard's own share, feed observed -> hub sent to every connection (openelb_dashboard_hub_send_seconds): {DescribeBuckets(sendsBefore, await dashboard.HubSendBucketsAsync())}");
         _observed.Clear();
 
         var kubectlHub = new List<double>();
@@ -304,12 +328,26 @@ internal sealed class EndToEndRun(Options options)
         Add($"P2 kubectl write -> dashboard feed observed it: {Stats.DescribeTail(_observed)}");
     }
 
+    // Bucket-resolution quantiles of the histogram's growth between two scrapes.
+    private static string DescribeBuckets(SortedDictionary<double, long> before, SortedDictionary<double, long> after)
+    {
+        var delta = after.ToDictionary(static kv => kv.Key, kv => kv.Value - before.GetValueOrDefault(kv.Key));
+        var total = delta.GetValueOrDefault(double.PositiveInfinity);
+        if (total == 0)
+        {
+            return "no messages";
+        }
+        string Quantile(double q) => delta.OrderBy(static kv => kv.Key).First(kv => kv.Value >= q * total).Key is var le && double.IsPositiveInfinity(le)
+            ? "> 5 s" : $"≤ {le * 1000:F0} ms";
+        return $"median {Quantile(0.5)}, p90 {Quantile(0.9)}, p99 {Quantile(0.99)} (n={total} messages; bucket bounds)";
+    }
+
     private static Task<long> HeapAsync(Dashboard dashboard) => HeapProbe.HeapAfterFullGcAsync(dashboard.ProcessId, TimeSpan.FromSeconds(30));
 
     private static RouterSummary? Router(TopologyMessage message, string name) => message.Routers.FirstOrDefault(r => r.Name == name);
 
     private async Task MeasureAsync(List<HubClient> hubs, BrowserClients? browser, long t0, Func<TopologyMessage, bool> match, string what,
-        List<double> hubLatency, List<double> wallLatency, List<double> allLatency)
+        List<double> hubLatency, List<double> wallLatency, List<double> allLatency, PeerWatch? peers = null, string? peer = null)
     {
         var deadline = Stopwatch.StartNew();
         Arrival?[] arrivals;
@@ -367,7 +405,17 @@ internal sealed class EndToEndRun(Options options)
         {
             allLatency.Add(latest);
         }
-        Console.WriteLine($"  {what}: all clients in {latest:F0} ms (hub median {Stats.Median(arrivals.OfType<Arrival>().Select(a => (double)(a.AtMs - t0)).ToArray()):F0} ms)");
+        var parts = "";
+        if (peers is not null && peer is not null && peers.FirstModified(peer, t0) is { } watched)
+        {
+            _simulatorWatch.Add(watched - t0);
+            parts = $", simulator's watch event {watched - t0} ms";
+        }
+        if (arrivals.OfType<Arrival>().FirstOrDefault() is { } observed)
+        {
+            parts += $", feed observed {observed.Message.UpdatedAt.ToUnixTimeMilliseconds() - t0} ms";
+        }
+        Console.WriteLine($"  {what}: all clients in {latest:F0} ms (hub median {Stats.Median(arrivals.OfType<Arrival>().Select(a => (double)(a.AtMs - t0)).ToArray()):F0} ms{parts})");
     }
 
     // P3: RSS before and after many changes, with every client connected (messages and renders flowing).

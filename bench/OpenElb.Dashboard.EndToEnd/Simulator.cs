@@ -63,6 +63,12 @@ internal sealed class Simulator : IDisposable
 
     public long ResidentBytes() => _process.ResidentBytes();
 
+    /// <summary>
+    /// A raw watch on BgpPeers, independent of the dashboard: every MODIFIED event's peer name and arrival time (UTC ms).
+    /// The simulator's own share of a change's latency (fault request → watch event) is read from it.
+    /// </summary>
+    public PeerWatch WatchPeers() => new(_http.BaseAddress!, _http.DefaultRequestHeaders.Authorization!, _ca);
+
     /// <summary>POST /admin/faults/{path}.</summary>
     public async Task FaultAsync(string path)
     {
@@ -115,5 +121,91 @@ internal sealed class Simulator : IDisposable
         _http.Dispose();
         _ca.Dispose();
         _process.Dispose();
+    }
+}
+
+/// <summary>See <see cref="Simulator.WatchPeers"/>.</summary>
+internal sealed class PeerWatch : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _gate = new();
+    private readonly List<(string Name, long AtMs)> _events = [];
+    private readonly Task _loop;
+
+    public PeerWatch(Uri server, AuthenticationHeaderValue authorization, X509Certificate2 ca)
+    {
+        var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate is not null && certificate.RawData.AsSpan().SequenceEqual(ca.RawData),
+        };
+        _http = new HttpClient(handler) { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
+        _http.DefaultRequestHeaders.Authorization = authorization;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>When the first MODIFIED event of <paramref name="peer"/> at or after <paramref name="t0"/> arrived, if one has.</summary>
+    public long? FirstModified(string peer, long t0)
+    {
+        lock (_gate)
+        {
+            foreach (var (name, at) in _events)
+            {
+                if (at >= t0 && name == peer)
+                {
+                    return at;
+                }
+            }
+        }
+        return null;
+    }
+
+    private async Task RunAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                using var response = await _http.GetAsync(new Uri("/apis/network.kubesphere.io/v1alpha2/bgppeers?watch=true&timeoutSeconds=3600", UriKind.Relative),
+                    HttpCompletionOption.ResponseHeadersRead, _stop.Token);
+                response.EnsureSuccessStatusCode();
+                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(_stop.Token));
+                while (await reader.ReadLineAsync(_stop.Token) is { } line)
+                {
+                    var at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                    using var document = JsonDocument.Parse(line);
+                    if (document.RootElement.GetProperty("type").GetString() == "MODIFIED")
+                    {
+                        var name = document.RootElement.GetProperty("object").GetProperty("metadata").GetProperty("name").GetString() ?? "";
+                        lock (_gate)
+                        {
+                            _events.Add((name, at));
+                        }
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or JsonException)
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        try
+        {
+            _loop.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+        }
+        _stop.Dispose();
+        _http.Dispose();
     }
 }

@@ -100,7 +100,8 @@ public sealed class TopologyHub(LiveViewService liveViews, Auth.WallConnections 
 /// of any length costs one message per window: the work per message (one summary, serialized once for all clients by
 /// SignalR) does not grow with the burst.
 /// </remarks>
-public sealed partial class TopologyBroadcaster(IServiceProvider services, IHubContext<TopologyHub> hub, ILogger<TopologyBroadcaster> logger) : BackgroundService
+public sealed partial class TopologyBroadcaster(IServiceProvider services, IHubContext<TopologyHub> hub, Hosting.DashboardMetrics metrics, TimeProvider time,
+    ILogger<TopologyBroadcaster> logger) : BackgroundService
 {
     /// <summary>
     /// The shortest time between the starts of two messages, and so the longest a change waits for the previous
@@ -132,6 +133,7 @@ public sealed partial class TopologyBroadcaster(IServiceProvider services, IHubC
                 try
                 {
                     await hub.Clients.All.SendAsync(TopologyHub.Method, message, stoppingToken).ConfigureAwait(false);
+                    metrics.HubSent(message.UpdatedAt, time.GetUtcNow());
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

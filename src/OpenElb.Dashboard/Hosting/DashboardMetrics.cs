@@ -32,6 +32,7 @@ public sealed class DashboardMetrics
         public const string DataAgeSeconds = "openelb_dashboard_data_age_seconds";
         public const string WatchFailures = "openelb_dashboard_feed_watch_failures_total";
         public const string ViewUpdates = "openelb_dashboard_view_updates_total";
+        public const string HubSendSeconds = "openelb_dashboard_hub_send_seconds";
     }
 
     private readonly Lock _gate = new();
@@ -47,6 +48,7 @@ public sealed class DashboardMetrics
     private readonly Gauge _dataAge;
     private readonly Counter _watchFailures;
     private readonly Counter _viewUpdates;
+    private readonly Histogram _hubSend;
     private HashSet<string> _routers = new(StringComparer.Ordinal);
     private HashSet<string> _bgpRouters = new(StringComparer.Ordinal);
     private Dictionary<ResourceKind, SyncState> _kindStates = [];
@@ -80,6 +82,10 @@ public sealed class DashboardMetrics
             "Times a kind's watch failed and went stale (each is followed by a retry, relist or resume).", new CounterConfiguration { LabelNames = ["kind"] });
         _viewUpdates = factory.CreateCounter(Names.ViewUpdates,
             "Live views derived from cluster updates.");
+        _hubSend = factory.CreateHistogram(Names.HubSendSeconds,
+            "Seconds from the feed observing a change until the wall hub had sent the message showing it to every connection " +
+            "(view, throttle window and fan-out; not the network or the client).",
+            new HistogramConfiguration { Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
         foreach (var severity in Enum.GetValues<FindingSeverity>())
         {
             _findings.WithLabels(ApiWords.Of(severity)).Set(0);
@@ -155,6 +161,15 @@ public sealed class DashboardMetrics
             AppliedSequence = view.Sequence;
         }
         UpdateClockGauges();
+    }
+
+    /// <summary>Records a hub message sent at <paramref name="sentAt"/> for a view whose data changed at <paramref name="updatedAt"/>.</summary>
+    public void HubSent(DateTimeOffset updatedAt, DateTimeOffset sentAt)
+    {
+        if (updatedAt != DateTimeOffset.UnixEpoch)
+        {
+            _hubSend.Observe(Math.Max(0, (sentAt - updatedAt).TotalSeconds));
+        }
     }
 
     private void UpdateClockGauges()

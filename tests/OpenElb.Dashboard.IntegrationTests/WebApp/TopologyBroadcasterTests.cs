@@ -22,9 +22,13 @@ public sealed class TopologyBroadcasterTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     // A cluster whose summary says how many routers it has: each count is a different message.
-    private static ClusterSnapshot Routers(int count, long version)
+    private static ClusterSnapshot Routers(int count, long version, DateTimeOffset? observedAt = null)
     {
         var builder = new ClusterSnapshotBuilder().Version(version).Node("worker-1");
+        if (observedAt is { } at)
+        {
+            builder.ObservedAt(at);
+        }
         for (var i = 0; i < count; i++)
         {
             builder.Peer($"router-{i:D3}", $"10.1.{i / 250}.{(i % 250) + 1}");
@@ -92,6 +96,27 @@ public sealed class TopologyBroadcasterTests
         Assert.Equal(sent.Select(static s => s.Message.Routers.Count).Order(), sent.Select(static s => s.Message.Routers.Count));
     }
 
+    [Fact]
+    public async Task EverySentMessage_IsTimedInTheHubSendHistogram()
+    {
+        await using var harness = await Harness.StartAsync(Routers(0, 1));
+
+        // Observed now: the histogram times from the feed's observation to the send.
+        harness.Cluster.Publish(Routers(1, 2, DateTimeOffset.UtcNow));
+        await harness.NextAsync(static m => m.Routers.Count == 1);
+        harness.Cluster.Publish(Routers(2, 3, DateTimeOffset.UtcNow));
+        await harness.NextAsync(static m => m.Routers.Count == 2);
+
+        using var text = new MemoryStream();
+        await harness.Metrics.Registry.CollectAndExportAsTextAsync(text, Ct);
+        var lines = System.Text.Encoding.UTF8.GetString(text.ToArray()).Split('\n');
+        string Value(string name) => lines.Single(l => l.StartsWith(name + " ", StringComparison.Ordinal))[(name.Length + 1)..];
+        Assert.Equal(harness.Sent.Count, int.Parse(Value(Hosting.DashboardMetrics.Names.HubSendSeconds + "_count"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(2, harness.Sent.Count);
+        var seconds = double.Parse(Value(Hosting.DashboardMetrics.Names.HubSendSeconds + "_sum"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(seconds, 0, 60);
+    }
+
     private sealed record SentMessage(TopologyMessage Message, long Timestamp)
     {
         public TimeSpan At => TimeSpan.FromTicks((long)(Timestamp * (TimeSpan.TicksPerSecond / (double)Stopwatch.Frequency)));
@@ -109,10 +134,12 @@ public sealed class TopologyBroadcasterTests
             _services = new ServiceCollection()
                 .AddSingleton(new LiveViewService(Cluster, Options.Create(new DashboardOptions()), NullLogger<LiveViewService>.Instance))
                 .BuildServiceProvider();
-            _broadcaster = new TopologyBroadcaster(_services, _hub, NullLogger<TopologyBroadcaster>.Instance);
+            _broadcaster = new TopologyBroadcaster(_services, _hub, Metrics, TimeProvider.System, NullLogger<TopologyBroadcaster>.Instance);
         }
 
         public TestClusterState Cluster { get; }
+
+        public Hosting.DashboardMetrics Metrics { get; } = new(TimeProvider.System);
 
         public IReadOnlyList<SentMessage> Sent => _hub.Sent;
 
