@@ -35,4 +35,31 @@ public sealed class OverviewBrowserTests(BrowserFixture fixture)
         Assert.True(await page.EvaluateAsync<bool>("() => window.__noReload === true"), "the page was reloaded");
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task Overview_CardsFarOffScreen_AreNotRenderedUntilScrolledTo()
+    {
+        // At 5,000 nodes the overview has 125 cards and ~1,500 node rows: the browser must not lay out and paint them all
+        // on every change (content-visibility: auto on the cards).
+        var page = await fixture.NewPageAsync();
+        await page.SetViewportSizeAsync(1000, 300);
+        await BrowserFixture.GotoInteractiveAsync(page, "/");
+        var cards = page.Locator(".router-card");
+        await Assertions.Expect(cards.First).ToBeVisibleAsync();
+        Assert.True(await cards.CountAsync() >= 2, "the demo scenario should have several router cards");
+        const string Rendered = "card => card.querySelector('.router-node').checkVisibility({ contentVisibilityAuto: true })";
+
+        Assert.True(await cards.First.EvaluateAsync<bool>(Rendered), "the first card, on screen, is rendered");
+        Assert.False(await cards.Last.EvaluateAsync<bool>(Rendered), "the last card, below the 300 px viewport, is skipped");
+
+        await cards.Last.ScrollIntoViewIfNeededAsync();
+        await Assertions.Expect(cards.Last.Locator(".router-node").First).ToBeVisibleAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!await cards.Last.EvaluateAsync<bool>(Rendered) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+        Assert.True(await cards.Last.EvaluateAsync<bool>(Rendered), "the last card, scrolled to, is rendered");
+        await page.Context.CloseAsync();
+    }
 }
