@@ -261,21 +261,26 @@ internal sealed class EndToEndRun(Options options)
         var wallLatency = new List<double>();
         var allLatency = new List<double>();
         using var peers = simulator.WatchPeers();
+        // One router down, then up; each timed alone: changes are kept apart (the hub throttles to one message per
+        // TopologyBroadcaster.Interval, 200 ms), so none queues behind the previous one.
+        async Task FlipAsync(string router, string label, List<double> hub, List<double> wall, List<double> all)
+        {
+            foreach (var down in (bool[])[true, false])
+            {
+                var t0 = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                await simulator.FaultAsync((down ? "router-down/" : "router-up/") + router);
+                var want = baseline[router];
+                await MeasureAsync(hubs, browser, t0, m => Router(m, router) is { } r && (down ? r.SessionsEstablished == 0 : r.SessionsEstablished == want.Established),
+                    $"{label}router {router} {(down ? "down" : "up")}", hub, wall, all, peers, router);
+                await Task.Delay(1500);
+            }
+        }
         // Warm-up: the first change after start-up runs the change path cold (JIT, first renders of changed cards, first
         // messages); it is timed and printed but kept out of the figures, as any benchmark's warm-up is.
         if (options.Changes > 0)
         {
-            var warmup = routers[^1];
             List<double> warmHub = [], warmWall = [], warmAll = [];
-            foreach (var down in (bool[])[true, false])
-            {
-                var t0 = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-                await simulator.FaultAsync((down ? "router-down/" : "router-up/") + warmup);
-                var want = baseline[warmup];
-                await MeasureAsync(hubs, browser, t0, m => Router(m, warmup) is { } r && (down ? r.SessionsEstablished == 0 : r.SessionsEstablished == want.Established),
-                    $"warm-up: router {warmup} {(down ? "down" : "up")}", warmHub, warmWall, warmAll, peers, warmup);
-                await Task.Delay(1500);
-            }
+            await FlipAsync(routers[^1], "warm-up: ", warmHub, warmWall, warmAll);
             Add($"P2 warm-up (first change after start, not counted below) -> the last of all walls: {string.Join(" / ", warmAll.Select(static v => $"{v:F0} ms"))}");
             _observed.Clear();
             _simulatorWatch.Clear();
@@ -283,18 +288,7 @@ internal sealed class EndToEndRun(Options options)
         var sendsBefore = await dashboard.HubSendBucketsAsync();
         for (var i = 0; i < options.Changes; i++)
         {
-            var router = routers[i % routers.Count];
-            foreach (var down in (bool[])[true, false])
-            {
-                var t0 = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-                await simulator.FaultAsync((down ? "router-down/" : "router-up/") + router);
-                var want = baseline[router];
-                await MeasureAsync(hubs, browser, t0, m => Router(m, router) is { } r && (down ? r.SessionsEstablished == 0 : r.SessionsEstablished == want.Established),
-                    $"router {router} {(down ? "down" : "up")}", hubLatency, wallLatency, allLatency, peers, router);
-                // Keep changes apart (the hub throttles to one message per TopologyBroadcaster.Interval, 200 ms), so
-                // each is timed alone rather than queued behind the previous one.
-                await Task.Delay(1500);
-            }
+            await FlipAsync(routers[i % routers.Count], "", hubLatency, wallLatency, allLatency);
         }
         Add($"P2 simulator change -> hub client received ({hubs.Count} clients): {Stats.DescribeTail(hubLatency)}");
         Add($"P2 simulator change -> Chromium wall rendered ({browser?.Walls ?? 0} walls): {Stats.DescribeTail(wallLatency)}");
