@@ -28,7 +28,7 @@ internal sealed class EndToEndRun(Options options)
         Directory.CreateDirectory(directory);
         try
         {
-            var dll = Dashboard.FindDll();
+            var dll = options.DashboardDll ?? Dashboard.FindDll();
             var load = Stopwatch.StartNew();
             using var simulator = await Simulator.StartAsync(options.Scenario, directory);
             Console.WriteLine($"simulator: scenario '{options.Scenario}' serving after {load.Elapsed.TotalMilliseconds:F0} ms");
@@ -420,6 +420,7 @@ internal sealed class EndToEndRun(Options options)
             return;
         }
         await TrimAsync(hubs, browser);
+        await PauseAsync(dashboard, "before");
         var heapBefore = await HeapAsync(dashboard);
         var before = dashboard.ResidentBytes();
         var watch = Stopwatch.StartNew();
@@ -445,10 +446,15 @@ internal sealed class EndToEndRun(Options options)
             $"P3 soak: managed heap after full GCs {Stats.Mb(heapBefore)} -> {Stats.Mb(heapAfter)} ({(heapAfter - heapBefore) * 100.0 / heapBefore:+0.0;-0.0} %)"));
         Add(string.Create(CultureInfo.InvariantCulture,
             $"P3 soak: {options.Soak} simulator changes in {watch.Elapsed.TotalSeconds:F0} s with every client connected: RSS {Stats.Mb(before)} -> {Stats.Mb(after)} ({growth:+0.0;-0.0} %), samples {string.Join(", ", samples)}"));
-        if (options.PauseAfterSoak > 0)
+        await PauseAsync(dashboard, "after");
+    }
+
+    private async Task PauseAsync(Dashboard dashboard, string when)
+    {
+        if (options.PauseAroundSoak > 0)
         {
-            Console.WriteLine($"paused after the soak for {options.PauseAfterSoak} s: dashboard pid {dashboard.ProcessId}");
-            await Task.Delay(TimeSpan.FromSeconds(options.PauseAfterSoak));
+            Console.WriteLine($"paused {when} the soak for {options.PauseAroundSoak} s: dashboard pid {dashboard.ProcessId}");
+            await Task.Delay(TimeSpan.FromSeconds(options.PauseAroundSoak));
         }
     }
 

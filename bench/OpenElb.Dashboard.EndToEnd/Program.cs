@@ -36,7 +36,7 @@ internal sealed record Options
     public const string Usage = """
         usage: OpenElb.Dashboard.EndToEnd [--smoke] [--scenario NAME] [--runs N] [--hub-clients N] [--walls N] [--admins N]
                                           [--changes N] [--kubectl-changes N] [--previews N] [--soak N] [--no-storm]
-                                          [--pause-after-soak SECONDS]
+                                          [--pause-around-soak SECONDS] [--dashboard-dll PATH]
                                           [--dashboard-env NAME=VALUE]...
           --smoke              the demo scenario, 1 cold start, 2 hub clients, 1 Chromium wall, 1 change of each kind,
                                a short soak and storm; checks that everything works, asserts no timings
@@ -50,7 +50,10 @@ internal sealed record Options
           --previews N         POST /api/v1/changes/preview on the live snapshot (P6, default 20)
           --soak N             changes in the compressed soak (P3, default 200)
           --no-storm           skip the storm (P5)
-          --pause-after-soak S wait S seconds after the soak, printing the dashboard's pid (to take a heap dump)
+          --pause-around-soak S wait S seconds before and after the soak, printing the dashboard's pid (to take
+                               a pair of heap dumps, e.g. with dotnet-gcdump, and compare them)
+          --dashboard-dll PATH the dashboard to run (default: this checkout's build output, bin/CONFIGURATION/net10.0);
+                               e.g. a `dotnet publish` output to measure what the container image ships
           --dashboard-env N=V  an environment variable for the dashboard process, e.g. DOTNET_gcServer=0 (repeatable)
         """;
 
@@ -66,7 +69,8 @@ internal sealed record Options
     public int Previews { get; init; } = 20;
     public int Soak { get; init; } = 200;
     public bool Storm { get; init; } = true;
-    public int PauseAfterSoak { get; init; }
+    public int PauseAroundSoak { get; init; }
+    public string? DashboardDll { get; init; }
     public IReadOnlyList<KeyValuePair<string, string>> DashboardEnvironment { get; init; } = [];
 
     public static Options Parse(string[] args)
@@ -94,7 +98,8 @@ internal sealed record Options
                 "--previews" => o with { Previews = Int() },
                 "--soak" => o with { Soak = Int() },
                 "--no-storm" => o with { Storm = false },
-                "--pause-after-soak" => o with { PauseAfterSoak = Int() },
+                "--pause-around-soak" => o with { PauseAroundSoak = Int() },
+                "--dashboard-dll" when i + 1 < args.Length => o with { DashboardDll = Path.GetFullPath(args[++i]) },
                 "--dashboard-env" when i + 1 < args.Length && args[i + 1].IndexOf('=', StringComparison.Ordinal) > 0 =>
                     o with { DashboardEnvironment = [.. o.DashboardEnvironment, new(args[++i].Split('=', 2)[0], args[i].Split('=', 2)[1])] },
                 _ => throw new FormatException($"unknown or incomplete argument '{args[i]}'"),
