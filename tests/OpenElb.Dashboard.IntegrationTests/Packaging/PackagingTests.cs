@@ -157,7 +157,12 @@ public sealed class PackagingTests
             Assert.All(sources, s => Assert.True(File.Exists(Path.Combine(Root, s)) || Directory.Exists(Path.Combine(Root, s)), $"{s} (in: {copy})"));
         }
         var publish = lines.Single(static l => l.Contains("dotnet publish", StringComparison.Ordinal));
-        var project = publish.Split(' ').Single(static w => w.EndsWith(".csproj", StringComparison.Ordinal));
+        var words = publish.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var project = words.Single(static w => w.EndsWith(".csproj", StringComparison.Ordinal));
         Assert.True(File.Exists(Path.Combine(Root, project)));
+        // The image ships ReadyToRun code (a cold start JITs far less: BENCHMARKS.md run J), which needs a target
+        // architecture or runtime identifier on the same command.
+        Assert.Contains("-p:PublishReadyToRun=true", words);
+        Assert.True(words.Contains("-a") || words.Contains("-r") || words.Contains("--arch") || words.Contains("--runtime"), publish);
     }
 }
