@@ -99,6 +99,7 @@ internal sealed class EndToEndRun(Options options)
         var kubectl = new List<double>();
         var listen = new List<double>();
         var readiness = new List<double>();
+        var floor = new List<double>();
         Dashboard? last = null;
         for (var run = 1; run <= options.Runs; run++)
         {
@@ -125,7 +126,10 @@ internal sealed class EndToEndRun(Options options)
             // kubectl while the dashboard idles (its feed is synced and quiet), so the two do not share the CPU.
             var (kubectlMs, _) = await simulator.KubectlAsync("get", "nodes,pods", "-A", "-o", "json");
             kubectl.Add(kubectlMs);
-            Console.WriteLine($"P1 run {run}: dashboard listening {listening:F0} ms, complete topology {complete:F0} ms, /readyz {ready:F0} ms (RSS {Stats.Mb(dashboard.ResidentBytes())}); kubectl get nodes,pods -A -o json {kubectlMs:F0} ms");
+            // The floor: the same feed in a bare process (no web host), also while the dashboard idles.
+            var (floorMs, floorLine) = await FeedOnly.MeasureAsync(simulator.Kubeconfig);
+            floor.Add(floorMs);
+            Console.WriteLine($"P1 run {run}: dashboard listening {listening:F0} ms, complete topology {complete:F0} ms, /readyz {ready:F0} ms (RSS {Stats.Mb(dashboard.ResidentBytes())}); kubectl get nodes,pods -A -o json {kubectlMs:F0} ms; feed alone {floorMs:F0} ms ({floorLine})");
         }
         Add($"P1 cold start -> complete topology ({nodes} nodes, {routers} routers): {Stats.Describe(starts)}");
         Add($"P1 of which process start -> Kestrel listening: {Stats.Describe(listen)}");
@@ -135,6 +139,7 @@ internal sealed class EndToEndRun(Options options)
             Add($"P1 restarts only (runs 2..{starts.Count}, audit log already created): {Stats.Describe(starts.Skip(1).ToList())}");
         }
         Add($"P1 kubectl get nodes,pods -A -o json, same simulator: {Stats.Describe(kubectl)}");
+        Add($"P1 floor: the dashboard's feed alone in a bare process (no web host), start -> synced: {Stats.Describe(floor)}");
         return last!;
     }
 

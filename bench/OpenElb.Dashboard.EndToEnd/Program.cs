@@ -3,6 +3,10 @@ using OpenElb.Dashboard.EndToEnd;
 
 // The end-to-end driver of issue 9: the simulator and the dashboard as separate processes in Release, SignalR wall
 // clients and real Chromium circuits, timed from outside. See BENCHMARKS.md ("End to end") and Options below.
+if (args is [FeedOnly.Argument, var kubeconfig])
+{
+    return await FeedOnly.RunAsync(kubeconfig);
+}
 Options options;
 try
 {
@@ -55,6 +59,8 @@ internal sealed record Options
           --dashboard-dll PATH the dashboard to run (default: this checkout's build output, bin/CONFIGURATION/net10.0);
                                e.g. a `dotnet publish` output to measure what the container image ships
           --dashboard-env N=V  an environment variable for the dashboard process, e.g. DOTNET_gcServer=0 (repeatable)
+        The driver also starts itself as `--feed-only KUBECONFIG` beside each cold start: P1's floor, the dashboard's
+        feed alone in a bare process.
         """;
 
     public bool Help { get; init; }
