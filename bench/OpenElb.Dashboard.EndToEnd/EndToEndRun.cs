@@ -430,6 +430,10 @@ internal sealed class EndToEndRun(Options options)
         var before = dashboard.ResidentBytes();
         var watch = Stopwatch.StartNew();
         var samples = new List<string>();
+        // The heap after a full GC at each sample too: what is held at one moment swings by ~20 MB (pooled render
+        // buffers, how many snapshot versions the views and circuits hold), so growth is read as a trend over the
+        // samples, not only as after - before.
+        var heapSamples = new List<long>();
         for (var i = 0; i < options.Soak; i++)
         {
             var router = routers[(i / 2) % routers.Count];
@@ -439,6 +443,7 @@ internal sealed class EndToEndRun(Options options)
             {
                 await TrimAsync(hubs, browser);
                 samples.Add(Stats.Mb(dashboard.ResidentBytes()));
+                heapSamples.Add(await HeapAsync(dashboard));
             }
         }
         await simulator.FaultAsync("clear");
@@ -449,6 +454,11 @@ internal sealed class EndToEndRun(Options options)
         var growth = (after - before) * 100.0 / before;
         Add(string.Create(CultureInfo.InvariantCulture,
             $"P3 soak: managed heap after full GCs {Stats.Mb(heapBefore)} -> {Stats.Mb(heapAfter)} ({(heapAfter - heapBefore) * 100.0 / heapBefore:+0.0;-0.0} %)"));
+        if (heapSamples.Count > 1 && heapSamples.TrueForAll(static h => h > 0))
+        {
+            Add(string.Create(CultureInfo.InvariantCulture,
+                $"P3 soak: managed heap during the soak (every {Math.Max(1, options.Soak / 5)} changes) {string.Join(", ", heapSamples.Select(Stats.Mb))}; first -> last sample {(heapSamples[^1] - heapSamples[0]) * 100.0 / heapSamples[0]:+0.0;-0.0} %, spread {(heapSamples.Max() - heapSamples.Min()) * 100.0 / heapSamples.Min():F1} %"));
+        }
         Add(string.Create(CultureInfo.InvariantCulture,
             $"P3 soak: {options.Soak} simulator changes in {watch.Elapsed.TotalSeconds:F0} s with every client connected: RSS {Stats.Mb(before)} -> {Stats.Mb(after)} ({growth:+0.0;-0.0} %), samples {string.Join(", ", samples)}"));
         await PauseAsync(dashboard, "after");
