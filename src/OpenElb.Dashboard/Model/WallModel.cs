@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Components;
 using OpenElb.Dashboard.Audit;
+using OpenElb.Dashboard.Components.Markup;
 using OpenElb.Dashboard.Configuration;
 using OpenElb.Dashboard.Core.Findings;
 using OpenElb.Dashboard.Core.Topology;
@@ -45,6 +47,9 @@ public sealed record WallTile(string Name, string Title, RedundancyState Redunda
 
     /// <summary>"2 / 3 sessions" or "2 / 3 speakers".</summary>
     public string CountText => string.Create(CultureInfo.InvariantCulture, $"{Established} / {Expected} {(IsBgp ? "sessions" : "speakers")}");
+
+    /// <summary><see cref="Nodes"/> as the tile's <c>&lt;li&gt;</c> rows (<see cref="WallMarkup.Nodes"/>), shared by every wall.</summary>
+    public MarkupString NodesHtml { get; init; }
 }
 
 /// <summary>A finding on the wall with the time the wall first saw it.</summary>
@@ -307,7 +312,10 @@ public sealed class WallModel
             isBgp ? group.Established : group.SpeakerNodes.Count,
             isBgp ? group.Expected : group.SelectedNodes.Count,
             nodes,
-            card.HiddenNodes + card.Nodes.Count - count);
+            card.HiddenNodes + card.Nodes.Count - count)
+        {
+            NodesHtml = WallMarkup.Nodes(nodes),
+        };
     }
 
     private static WallNode Node(RouterCardNode node, bool isBgp)

@@ -67,6 +67,26 @@ public sealed class WallModelTests
         Assert.Equal("2 / 2 sessions", model.Tiles[2].CountText);
     }
 
+    [Fact]
+    public void Apply_SameView_EveryWallSharesOneNodeRowsStringPerTile()
+    {
+        // The rows are written once per view: a second wall on the same view holds the same string, not a copy (a wall
+        // circuit's budget is 500 KB; as elements the rows cost each circuit ~1 MB of render-tree frames).
+        var view = View(Racks(3));
+        var first = NewModel();
+        var second = NewModel();
+
+        first.Apply(view, s_now);
+        second.Apply(view, s_now);
+
+        var rows = first.Tiles[1].NodesHtml.Value;
+        Assert.Same(rows, second.Tiles[1].NodesHtml.Value);
+        // What the page shows: problem rows first, each with its state and words; the names are encoded text.
+        Assert.StartsWith("<li class=\"wall-node wall-node-problem\" data-node=\"n1b\" data-state=\"problem\">", rows, StringComparison.Ordinal);
+        Assert.Contains("<span class=\"wall-node-name\">n1a</span><span class=\"wall-node-word\">up</span>", rows, StringComparison.Ordinal);
+        Assert.Equal(2, rows.Split("<li ", StringSplitOptions.None).Length - 1);
+    }
+
     [Theory]
     [InlineData(0, 12, 1)]
     [InlineData(1, 12, 1)]

@@ -180,14 +180,6 @@ public partial class Wall
         _ => Icons.Material.Filled.Error,
     };
 
-    private static string NodeIcon(WallNodeState state) => state switch
-    {
-        WallNodeState.Ok => Icons.Material.Filled.CheckCircle,
-        WallNodeState.Warning => Icons.Material.Filled.Warning,
-        WallNodeState.Inactive => Icons.Material.Outlined.RemoveCircleOutline,
-        _ => Icons.Material.Filled.Cancel,
-    };
-
     private static string SeverityClass(FindingSeverity severity) => severity switch
     {
         FindingSeverity.Critical => "wall-bad",
