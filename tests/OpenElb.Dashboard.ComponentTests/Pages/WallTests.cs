@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenElb.Dashboard.Audit;
+using OpenElb.Dashboard.Core;
+using OpenElb.Dashboard.Core.Cluster;
 using OpenElb.Dashboard.ComponentTests.Model;
 using OpenElb.Dashboard.ComponentTests.Shared;
 using OpenElb.Dashboard.Components.Pages;
@@ -35,6 +37,62 @@ public sealed class WallTests : DashboardTestContext, IAsyncLifetime
 
     private Task InitializeStoreAsync() =>
         Log.InitializeAsync(TestContext.Current.CancellationToken).WaitAsync(s_timeout, TestContext.Current.CancellationToken);
+
+    // What a wall circuit holds is its render tree, twice (current and previous): the node rows are one markup frame per
+    // tile, not ~12 frames per row (issue 9: a wall circuit's budget is 500 KB). Fails when the rows become elements again.
+    [Fact]
+    public async Task Render_TilesWithSixNodeRows_RenderTreeStaysAFewFramesPerTile()
+    {
+        await InitializeStoreAsync();
+        const int Racks = 12;
+        var builder = new ClusterSnapshotBuilder().Version(1).ObservedAt(AuditTestStore.Start);
+        for (var r = 0; r < Racks; r++)
+        {
+            for (var n = 0; n < 8; n++)
+            {
+                builder.Node($"n{r}-{n}", [(KnownLabels.Rack, $"rack-{r}")]);
+            }
+        }
+        builder.Speaker().BgpConf();
+        for (var r = 0; r < Racks; r++)
+        {
+            builder.RackPeer($"leaf-{r:D2}", $"10.0.{r}.1", $"rack-{r}");
+            for (var n = 0; n < 8; n++)
+            {
+                builder.Pod($"n{r}-{n}");
+            }
+            builder.Session($"leaf-{r:D2}", BgpSessionState.Established, [.. Enumerable.Range(0, 8).Select(n => $"n{r}-{n}")]);
+        }
+        Publish(builder.Build());
+
+        var cut = Render<Wall>();
+        await cut.InvokeAsync(() => cut.Instance.FitAsync(4000, 4000, 20));
+
+        cut.WaitForAssertion(() => Assert.Equal(Racks, cut.FindAll(".wall-tile").Count));
+        Assert.Equal(Racks * 6, cut.FindAll(".wall-tile [data-node]").Count);
+        var frames = await cut.InvokeAsync(() => FramesBelow(cut.ComponentId));
+        // Measured: 478 frames (page and tiles) with markup rows, 1,402 with the rows as elements (~13 frames per row).
+        Assert.True(frames < Racks * 60, $"{frames} render-tree frames for {Racks} tiles of 6 node rows");
+    }
+
+#pragma warning disable BL0006 // Counting the render tree is the point: it is what a circuit holds.
+    private static readonly System.Reflection.MethodInfo s_frames = typeof(Microsoft.AspNetCore.Components.RenderTree.Renderer)
+        .GetMethod("GetCurrentRenderTreeFrames", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!;
+
+    private int FramesBelow(int componentId)
+    {
+        var frames = (Microsoft.AspNetCore.Components.RenderTree.ArrayRange<Microsoft.AspNetCore.Components.RenderTree.RenderTreeFrame>)s_frames.Invoke(Renderer, [componentId])!;
+        var count = frames.Count;
+        for (var i = 0; i < frames.Count; i++)
+        {
+            if (frames.Array[i].FrameType == Microsoft.AspNetCore.Components.RenderTree.RenderTreeFrameType.Component)
+            {
+                count += FramesBelow(frames.Array[i].ComponentId);
+            }
+        }
+        return count;
+    }
+#pragma warning restore BL0006
 
     [Fact]
     public async Task Render_Routers_OneTilePerRouterWithStatusWordAndIcon()
