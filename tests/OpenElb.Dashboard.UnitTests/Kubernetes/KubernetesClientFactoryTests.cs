@@ -1,3 +1,7 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using k8s;
 using OpenElb.Dashboard.Kubernetes;
 
 namespace OpenElb.Dashboard.UnitTests.Kubernetes;
@@ -174,5 +178,74 @@ public sealed class KubernetesClientFactoryTests : IDisposable
             new ClusterConnectionOptions { Mode = ClusterMode.Kubeconfig, Kubeconfig = path });
 
         Assert.Equal("http://127.0.0.1:6443/", client.BaseUri.ToString());
+    }
+
+    [Theory]
+    [InlineData("files")]
+    [InlineData("insecure")]
+    public void BuildConfiguration_FieldsAndRelativePaths_AsKubernetesClientsOwnReaderReadsThem(string context)
+    {
+        // The dashboard reads kubeconfig files with its own YAML reader; KubernetesClient's is the reference.
+        using var key = ECDsa.Create();
+        using var ca = new CertificateRequest("CN=test-ca", key, HashAlgorithmName.SHA256)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        Directory.CreateDirectory(Path.Combine(_directory, "certs"));
+        File.WriteAllText(Path.Combine(_directory, "certs", "ca.crt"), ca.ExportCertificatePem());
+        var certData = Convert.ToBase64String(Encoding.ASCII.GetBytes(ca.ExportCertificatePem()));
+        var keyData = Convert.ToBase64String(Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem()));
+        var path = Write("config-fields", $$"""
+            apiVersion: v1
+            kind: Config
+            current-context: files
+            preferences: {}
+            clusters:
+            - name: files
+              cluster:
+                server: https://127.0.0.1:6443
+                certificate-authority: certs/ca.crt
+            - name: insecure
+              cluster:
+                server: https://10.0.0.1:443
+                insecure-skip-tls-verify: true
+            contexts:
+            - name: files
+              context:
+                cluster: files
+                user: admin
+                namespace: openelb-system
+            - name: insecure
+              context:
+                cluster: insecure
+                user: sim-user
+            users:
+            - name: admin
+              user:
+                client-certificate-data: {{certData}}
+                client-key-data: {{keyData}}
+            - name: sim-user
+              user:
+                token: {{Token}}
+            """);
+        var expected = KubernetesClientConfiguration.BuildConfigFromConfigFile(path, context);
+
+        var actual = KubernetesClientFactory.BuildConfiguration(
+            new ClusterConnectionOptions { Mode = ClusterMode.Kubeconfig, Kubeconfig = path, Context = context }, Environment());
+
+        Assert.Equal(
+            (expected.Host, expected.Namespace, expected.CurrentContext, expected.SkipTlsVerify, expected.AccessToken, expected.ClientCertificateData, expected.ClientCertificateKeyData),
+            (actual.Host, actual.Namespace, actual.CurrentContext, actual.SkipTlsVerify, actual.AccessToken, actual.ClientCertificateData, actual.ClientCertificateKeyData));
+        Assert.Equal(expected.SslCaCerts?.Select(static c => c.Thumbprint), actual.SslCaCerts?.Select(static c => c.Thumbprint));
+        if (context == "files")
+        {
+            // The relative path was resolved next to the kubeconfig, not in the working directory.
+            Assert.Equal(ca.Thumbprint, Assert.Single(actual.SslCaCerts!).Thumbprint);
+            Assert.Equal("openelb-system", actual.Namespace);
+            Assert.NotNull(actual.ClientCertificateKeyData);
+        }
+        else
+        {
+            Assert.True(actual.SkipTlsVerify);
+            Assert.Equal(Token, actual.AccessToken);
+        }
     }
 }
