@@ -165,4 +165,16 @@ public sealed class PackagingTests
         Assert.Contains("-p:PublishReadyToRun=true", words);
         Assert.True(words.Contains("-a") || words.Contains("-r") || words.Contains("--arch") || words.Contains("--runtime"), publish);
     }
+
+    [Fact]
+    public void Dashboard_BuiltForWorkstationGc()
+    {
+        // The dashboard's own runtimeconfig.json as built (copied here with its assembly): one GC heap, not one per core
+        // (server GC kept 40-70 MB more RSS at 5,000 nodes on 2 cores: BENCHMARKS.md run K).
+        using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "OpenElb.Dashboard.runtimeconfig.json")));
+
+        var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+
+        Assert.False(properties.GetProperty("System.GC.Server").GetBoolean());
+    }
 }
