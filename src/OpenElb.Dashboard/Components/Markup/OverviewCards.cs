@@ -62,7 +62,7 @@ public static class OverviewCards
         ArgumentNullException.ThrowIfNull(card);
         var group = card.Group;
         var headingId = "router-" + group.Name;
-        var html = new HtmlWriter(1024 + (card.Nodes.Count * 420));
+        var html = new HtmlWriter(1024 + (card.Nodes.Count * 640));
         html.Open("div").Attr("class", "mud-paper mud-elevation-1 mud-card router-card").Attr("data-router", group.Name)
             .Attr("role", "region").Attr("aria-labelledby", headingId).Close();
 
@@ -102,8 +102,9 @@ public static class OverviewCards
             html.Open("ul").Attr("class", "router-nodes").Attr("aria-label", $"Nodes under {card.Title}").Close();
             foreach (var node in card.Nodes)
             {
+                // The row's link is styled by .router-node .node-name (dashboard.css) instead of MudLink's four classes.
                 html.Open("li").Attr("class", "router-node").Attr("data-node", node.Name).Close()
-                    .Link("nodes/" + Uri.EscapeDataString(node.Name), node.Name, "node-name");
+                    .Open("a").Attr("href", "nodes/" + Uri.EscapeDataString(node.Name)).Attr("class", "node-name").Close().Text(node.Name).End("a");
                 if (!node.NodeReady)
                 {
                     html.Raw(ChipMarkup.NodeNotReady.Value);

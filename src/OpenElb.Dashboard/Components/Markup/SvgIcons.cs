@@ -55,6 +55,16 @@ internal static class SvgIcons
         return $"<svg class=\"mud-icon-root mud-svg-icon {cssClass}\" focusable=\"false\" viewBox=\"0 0 24 24\" aria-hidden=\"true\">{body}</svg>";
     }
 
+    /// <summary>
+    /// <see cref="Svg"/> in fewer characters for icons drawn thousands of times (the overview's chips): an icon from the
+    /// sprite needs no view box of its own (the symbol has one) and no MudIcon classes when <paramref name="cssClass"/>
+    /// sizes it. Other icons are drawn as <see cref="Svg"/> does.
+    /// </summary>
+    public static string Compact(string icon, string cssClass) =>
+        s_ids.TryGetValue(icon, out var id)
+            ? $"<svg class=\"{cssClass}\" aria-hidden=\"true\"><use href=\"#{id}\"></use></svg>"
+            : Svg(icon, cssClass);
+
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Icon, string Class), MarkupString> s_markup = new();
 
     /// <summary>
