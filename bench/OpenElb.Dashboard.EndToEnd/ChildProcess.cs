@@ -98,15 +98,23 @@ internal sealed class ChildProcess : IDisposable
     public string Tail(int lines = 30) => string.Join('\n', _output.TakeLast(lines));
 
     /// <summary>Resident set size (VmRSS of /proc/PID/status) in bytes, or -1 when unreadable.</summary>
-    public long ResidentBytes()
+    public long ResidentBytes() => Status("VmRSS:");
+
+    /// <summary>
+    /// The resident set split the way the kernel counts it: anonymous memory (GC heap, JIT code, native allocations,
+    /// thread stacks) and file-backed pages (the mapped runtime, framework and application images).
+    /// </summary>
+    public string ResidentSplit() => $"anonymous {Stats.Mb(Status("RssAnon:"))}, file-backed {Stats.Mb(Status("RssFile:"))}";
+
+    private long Status(string field)
     {
         try
         {
             foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
             {
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                if (line.StartsWith(field, StringComparison.Ordinal))
                 {
-                    var kb = line["VmRSS:".Length..].Trim().Split(' ')[0];
+                    var kb = line[field.Length..].Trim().Split(' ')[0];
                     return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
                 }
             }

@@ -31,6 +31,8 @@ internal sealed class Dashboard : IDisposable
 
     public long ResidentBytes() => _process.ResidentBytes();
 
+    public string ResidentSplit() => _process.ResidentSplit();
+
     public string Tail() => _process.Tail();
 
     /// <summary>The built dashboard: src/OpenElb.Dashboard/bin/CONFIGURATION/net10.0/OpenElb.Dashboard.dll of this checkout.</summary>

@@ -177,7 +177,7 @@ internal sealed class EndToEndRun(Options options)
         var nodes = topology.NodeCount;
         var heapIdle = await HeapAsync(dashboard);
         var idle = dashboard.ResidentBytes();
-        Add($"P3 dashboard synced, no clients: RSS {Stats.Mb(idle)}, managed heap after a full GC {Stats.Mb(heapIdle)} ({heapIdle / Math.Max(1, nodes)} bytes per node, an upper bound: the whole heap / nodes)");
+        Add($"P3 dashboard synced, no clients: RSS {Stats.Mb(idle)} ({dashboard.ResidentSplit()}), managed heap after a full GC {Stats.Mb(heapIdle)} ({heapIdle / Math.Max(1, nodes)} bytes per node, an upper bound: the whole heap / nodes)");
 
         var hubs = new List<HubClient>();
         BrowserClients? browser = null;
@@ -217,7 +217,7 @@ internal sealed class EndToEndRun(Options options)
                 }
             }
             var allClients = dashboard.ResidentBytes();
-            Add($"P3 dashboard RSS with every client connected ({options.HubClients} hub, {browser?.Walls ?? 0} wall, {browser?.Admins ?? 0} admin): {Stats.Mb(allClients)}");
+            Add($"P3 dashboard RSS with every client connected ({options.HubClients} hub, {browser?.Walls ?? 0} wall, {browser?.Admins ?? 0} admin): {Stats.Mb(allClients)} ({dashboard.ResidentSplit()})");
 
             var flippable = topology.Routers.Where(static r => r.Kind == "bgp-peer" && r.SessionsEstablished > 0).ToList();
             if (flippable.Count == 0)
