@@ -66,9 +66,23 @@ public sealed partial class SqliteAuditLog : IDisposable
     /// operation fails with <see cref="AuditUnavailableException"/> when it failed.
     /// </remarks>
     /// <exception cref="AuditUnavailableException">The file cannot be created, opened or migrated.</exception>
-    public Task InitializeAsync(CancellationToken cancellationToken = default)
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => InitializeAfterAsync(null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="InitializeAsync"/>, starting the work once <paramref name="after"/> has completed
+    /// (however it ends). Operations called meanwhile already wait, as they do for the work itself.
+    /// </summary>
+    /// <exception cref="AuditUnavailableException">The file cannot be created, opened or migrated.</exception>
+    public Task InitializeAfterAsync(Task? after, CancellationToken cancellationToken = default)
     {
-        var initialization = Task.Run(() => InitializeCoreAsync(cancellationToken), CancellationToken.None);
+        var initialization = Task.Run(async () =>
+        {
+            if (after is not null)
+            {
+                await after.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+            await InitializeCoreAsync(cancellationToken).ConfigureAwait(false);
+        }, CancellationToken.None);
         _initialization = initialization;
         return initialization;
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
 using OpenElb.Dashboard.Audit;
 
 namespace OpenElb.Dashboard.Hosting;
@@ -113,13 +114,15 @@ public sealed class AuditStatus
 
 /// <summary>
 /// Opens the audit store (EF Core model, WAL, migrations) at start-up, in the background: hosted services start before
-/// the server listens, and opening takes a second or more in a cold process, so <see cref="StartAsync"/> only starts it.
+/// the server listens, and opening takes a second or more in a cold process, so <see cref="StartAsync"/> only starts it,
+/// and the work waits for the cluster feed's first sync (<see cref="AuditOptions.OpenAfterFeedSync"/>).
 /// Meanwhile <see cref="AuditStatus"/> says "initializing", <c>/readyz</c> is not ready, every operation of
 /// <see cref="SqliteAuditLog"/> waits for it, and the change paths wait for <see cref="AuditStatus"/>. A broken store is
 /// reported, not fatal: views still work.
 /// </summary>
 internal sealed partial class AuditStartup(
-    SqliteAuditLog log, AuditStatus status, IHostApplicationLifetime lifetime, ILogger<AuditStartup> logger) : IHostedService
+    SqliteAuditLog log, AuditStatus status, ClusterHost cluster, IOptions<AuditOptions> options, IHostApplicationLifetime lifetime,
+    ILogger<AuditStartup> logger) : IHostedService
 {
     private Task _initialization = Task.CompletedTask;
 
@@ -128,9 +131,28 @@ internal sealed partial class AuditStartup(
         status.BeginInitializing();
         var started = Stopwatch.GetTimestamp();
         // Published by the log before it returns: from here on its operations wait for the initialization.
-        var initialization = log.InitializeAsync(lifetime.ApplicationStopping);
+        var initialization = log.InitializeAfterAsync(FeedSyncedAsync(), lifetime.ApplicationStopping);
         _initialization = FinishAsync(initialization, started);
         return Task.CompletedTask;
+    }
+
+    // The store opens once the feed has synced or after AuditOptions.OpenAfterFeedSync (why: see there). The cluster host
+    // started before this (registered first); without a session (no usable configuration) there is no feed to wait for.
+    private async Task FeedSyncedAsync()
+    {
+        var wait = options.Value.OpenAfterFeedSync;
+        if (wait <= TimeSpan.Zero || cluster.Session?.State is not { } state)
+        {
+            return;
+        }
+        try
+        {
+            await state.WaitForSyncAsync(wait, lifetime.ApplicationStopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the initialization sees the same token and ends.
+        }
     }
 
     // ApplicationStopping (cancelled before this is called) has cancelled an initialization still running.

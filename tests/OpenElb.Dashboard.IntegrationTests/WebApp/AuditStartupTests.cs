@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using OpenElb.Dashboard.Audit;
+using OpenElb.Dashboard.Core.Abstractions;
 using OpenElb.Dashboard.Core.Changes;
 using OpenElb.Dashboard.Hosting;
 using OpenElb.Dashboard.IntegrationTests.Simulator;
@@ -66,6 +67,77 @@ public sealed class AuditStartupTests
             using var ready = await GetAsync(client, OperationsEndpoints.ReadyPath);
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task FeedCannotSync_TheStoreWaitsForIt_UpToTheConfiguredTime()
+    {
+        // A kubeconfig for a port where nothing listens: the feed keeps retrying and never syncs. Opening the store waits
+        // for the feed's first sync (both are CPU-bound in a cold process), at most Audit:OpenAfterFeedSync.
+        var ct = TestContext.Current.CancellationToken;
+        var directory = Directory.CreateTempSubdirectory("openelb-unreachable-");
+        try
+        {
+            var kubeconfig = Path.Combine(directory.FullName, "kubeconfig");
+            await File.WriteAllTextAsync(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: nowhere
+                  cluster: { server: "https://127.0.0.1:9", insecure-skip-tls-verify: true }
+                users:
+                - name: someone
+                  user: { token: not-a-real-token }
+                contexts:
+                - name: nowhere
+                  context: { cluster: nowhere, user: someone }
+                current-context: nowhere
+                """, ct);
+            await using (var waiting = Unreachable(kubeconfig, "00:10:00"))
+            {
+                _ = waiting.Server;
+                var status = waiting.Services.GetRequiredService<AuditStatus>();
+                await Task.Delay(2000, ct);
+
+                // Two seconds on, with a feed that has not synced, the store has not been opened (it takes well under that).
+                Assert.False(waiting.Services.GetRequiredService<IClusterState>().Health.IsSynced);
+                Assert.Equal(AuditState.Initializing, status.State);
+            }
+            await using var bounded = Unreachable(kubeconfig, "00:00:01");
+
+            await bounded.WaitForAuditAsync();
+
+            // The wait ran out and the store opened anyway: changes are refused by the feed's state, not by the log.
+            Assert.Equal(AuditState.Available, bounded.Services.GetRequiredService<AuditStatus>().State);
+            Assert.False(bounded.Services.GetRequiredService<IClusterState>().Health.IsSynced);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+
+        static DashboardFactory Unreachable(string kubeconfig, string wait) => new(new Dictionary<string, string?>
+        {
+            ["Cluster:Mode"] = "Kubeconfig",
+            ["Cluster:Kubeconfig"] = kubeconfig,
+            ["Audit:OpenAfterFeedSync"] = wait,
+        });
+    }
+
+    [Fact]
+    public async Task FeedSyncs_TheStoreOpensThen_NotAfterTheWait()
+    {
+        // Ten minutes of allowed wait: the store opening within the test's timeout shows it followed the feed's sync.
+        await using var app = new DashboardFactory(new Dictionary<string, string?>
+        {
+            ["Cluster:Mode"] = "Demo",
+            ["Audit:OpenAfterFeedSync"] = "00:10:00",
+        });
+
+        await app.WaitForSyncAsync(audit: false);
+        await app.WaitForAuditAsync();
+
+        Assert.Equal(AuditState.Available, app.Services.GetRequiredService<AuditStatus>().State);
     }
 
     private static async Task ExecuteAsync(SqliteConnection connection, string sql)
