@@ -78,21 +78,7 @@ public sealed class AuditStartupTests
         var directory = Directory.CreateTempSubdirectory("openelb-unreachable-");
         try
         {
-            var kubeconfig = Path.Combine(directory.FullName, "kubeconfig");
-            await File.WriteAllTextAsync(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: nowhere
-                  cluster: { server: "https://127.0.0.1:9", insecure-skip-tls-verify: true }
-                users:
-                - name: someone
-                  user: { token: not-a-real-token }
-                contexts:
-                - name: nowhere
-                  context: { cluster: nowhere, user: someone }
-                current-context: nowhere
-                """, ct);
+            var kubeconfig = DashboardFactory.WriteUnreachableKubeconfig(directory.FullName);
             await using (var waiting = Unreachable(kubeconfig, "00:10:00"))
             {
                 _ = waiting.Server;

@@ -430,21 +430,7 @@ public sealed class ChangeExecutorTests
         var directory = Directory.CreateTempSubdirectory("openelb-unreachable-");
         try
         {
-            var kubeconfig = Path.Combine(directory.FullName, "kubeconfig");
-            await File.WriteAllTextAsync(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: nowhere
-                  cluster: { server: "https://127.0.0.1:9", insecure-skip-tls-verify: true }
-                users:
-                - name: someone
-                  user: { token: not-a-real-token }
-                contexts:
-                - name: nowhere
-                  context: { cluster: nowhere, user: someone }
-                current-context: nowhere
-                """, TestContext.Current.CancellationToken);
+            var kubeconfig = DashboardFactory.WriteUnreachableKubeconfig(directory.FullName);
             await using var app = new DashboardFactory(new Dictionary<string, string?>
             {
                 ["Cluster:Mode"] = "Kubeconfig",

@@ -32,6 +32,30 @@ internal sealed class DashboardFactory(IReadOnlyDictionary<string, string?> sett
         return app;
     }
 
+    /// <summary>
+    /// Writes a kubeconfig for a port where nothing listens into <paramref name="directory"/> and returns its path: a feed
+    /// on it keeps retrying and never syncs.
+    /// </summary>
+    public static string WriteUnreachableKubeconfig(string directory)
+    {
+        var kubeconfig = Path.Combine(directory, "kubeconfig");
+        File.WriteAllText(kubeconfig, """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: nowhere
+              cluster: { server: "https://127.0.0.1:9", insecure-skip-tls-verify: true }
+            users:
+            - name: someone
+              user: { token: not-a-real-token }
+            contexts:
+            - name: nowhere
+              context: { cluster: nowhere, user: someone }
+            current-context: nowhere
+            """);
+        return kubeconfig;
+    }
+
     public ClusterHost Cluster => Services.GetRequiredService<ClusterHost>();
 
     private bool _kestrel;
