@@ -357,6 +357,13 @@ internal sealed class EndToEndRun(Options options)
             ? $"; {Stats.Kb((heapAll - heapFirst) / (double)(count - 1))} per further {kind} circuit (after the first)"
             : "";
 
+    // "before" is read after a quiet pause (workstation GC gives memory back when idle), the samples under load: growth
+    // with the number of changes shows as the trend over the samples.
+    private static string RssTrend(List<long> samples) =>
+        samples.Count > 1 && samples.TrueForAll(static r => r > 0)
+            ? string.Create(CultureInfo.InvariantCulture, $"; first -> last sample {(samples[^1] - samples[0]) * 100.0 / samples[0]:+0.0;-0.0} %")
+            : "";
+
     private static Task<long> HeapAsync(Dashboard dashboard) => HeapProbe.HeapAfterFullGcAsync(dashboard.ProcessId, TimeSpan.FromSeconds(30));
 
     private static RouterSummary? Router(TopologyMessage message, string name) => message.Routers.FirstOrDefault(r => r.Name == name);
@@ -445,7 +452,7 @@ internal sealed class EndToEndRun(Options options)
         var heapBefore = await HeapAsync(dashboard);
         var before = dashboard.ResidentBytes();
         var watch = Stopwatch.StartNew();
-        var samples = new List<string>();
+        var samples = new List<long>();
         // The heap after a full GC at each sample too: what is held at one moment swings by ~20 MB (pooled render
         // buffers, how many snapshot versions the views and circuits hold), so growth is read as a trend over the
         // samples, not only as after - before.
@@ -458,7 +465,7 @@ internal sealed class EndToEndRun(Options options)
             if ((i + 1) % Math.Max(1, options.Soak / 5) == 0)
             {
                 await TrimAsync(hubs, browser);
-                samples.Add(Stats.Mb(dashboard.ResidentBytes()));
+                samples.Add(dashboard.ResidentBytes());
                 heapSamples.Add(await HeapAsync(dashboard));
             }
         }
@@ -476,7 +483,7 @@ internal sealed class EndToEndRun(Options options)
                 $"P3 soak: managed heap during the soak (every {Math.Max(1, options.Soak / 5)} changes) {string.Join(", ", heapSamples.Select(Stats.Mb))}; first -> last sample {(heapSamples[^1] - heapSamples[0]) * 100.0 / heapSamples[0]:+0.0;-0.0} %, spread {(heapSamples.Max() - heapSamples.Min()) * 100.0 / heapSamples.Min():F1} %"));
         }
         Add(string.Create(CultureInfo.InvariantCulture,
-            $"P3 soak: {options.Soak} simulator changes in {watch.Elapsed.TotalSeconds:F0} s with every client connected: RSS {Stats.Mb(before)} -> {Stats.Mb(after)} ({growth:+0.0;-0.0} %), samples {string.Join(", ", samples)}"));
+            $"P3 soak: {options.Soak} simulator changes in {watch.Elapsed.TotalSeconds:F0} s with every client connected: RSS {Stats.Mb(before)} -> {Stats.Mb(after)} ({growth:+0.0;-0.0} %), samples {string.Join(", ", samples.Select(Stats.Mb))}{RssTrend(samples)}"));
         await PauseAsync(dashboard, "after");
     }
 
