@@ -101,10 +101,12 @@ internal sealed class ChildProcess : IDisposable
     public long ResidentBytes() => Status("VmRSS:");
 
     /// <summary>
-    /// The resident set split the way the kernel counts it: anonymous memory (GC heap, JIT code, native allocations,
-    /// thread stacks) and file-backed pages (the mapped runtime, framework and application images).
+    /// The resident set split the way the kernel counts it: anonymous memory (GC heap, native allocations, thread stacks),
+    /// file-backed pages (the mapped runtime, framework and application images) and shared memory (the JIT'd code and
+    /// stubs, which the runtime maps twice through a memfd for W^X). The three add up to VmRSS.
     /// </summary>
-    public string ResidentSplit() => $"anonymous {Stats.Mb(Status("RssAnon:"))}, file-backed {Stats.Mb(Status("RssFile:"))}";
+    public string ResidentSplit() =>
+        $"anonymous {Stats.Mb(Status("RssAnon:"))}, file-backed {Stats.Mb(Status("RssFile:"))}, shared (JIT'd code) {Stats.Mb(Status("RssShmem:"))}";
 
     private long Status(string field)
     {
