@@ -73,10 +73,20 @@ public sealed class FeedRobustnessTests
     {
         await using var harness = await FeedHarness.StartAsync();
         var plan = ChangePlanner.Plan(harness.Feed.Current, Core.Changes.SetNodeLabels.Add("openelb-speaker", "true", "node1", "node2", "node3"));
-        harness.Host.Faults.ResponseDelay = TimeSpan.FromMilliseconds(1000);
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(1500));
+        // Every request waits 2 s before the simulator handles it. Cancel once the first write has been stored and its
+        // answer has had half a second to arrive: the second write is then waiting in its delay. (A fixed 1.5 s timer
+        // against a 1 s delay failed on a loaded CI machine: the first write had not come back yet.)
+        harness.Host.Faults.ResponseDelay = TimeSpan.FromSeconds(2);
+        using var cancel = new CancellationTokenSource();
 
-        var results = await new ClusterWriter(harness.Client).ApplyAsync(plan, dryRun: false, cancel.Token).WaitAsync(TestTimeouts.Default, Ct);
+        var apply = new ClusterWriter(harness.Client).ApplyAsync(plan, dryRun: false, cancel.Token);
+        while (harness.Host.Store.Get(ResourceCatalog.Nodes, null, "node1")!["metadata"]!["labels"]?["openelb-speaker"] is null)
+        {
+            await Task.Delay(20, Ct);
+        }
+        await Task.Delay(500, Ct);
+        await cancel.CancelAsync();
+        var results = await apply.WaitAsync(TestTimeouts.Default, Ct);
 
         Assert.Equal([WriteOutcome.Succeeded, WriteOutcome.Unknown, WriteOutcome.Skipped], results.Select(r => r.Outcome));
         Assert.Equal("true", harness.Host.Store.Get(ResourceCatalog.Nodes, null, "node1")!["metadata"]!["labels"]!["openelb-speaker"]!.GetValue<string>());
