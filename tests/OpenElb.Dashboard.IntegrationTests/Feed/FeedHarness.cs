@@ -51,7 +51,7 @@ internal sealed class FeedHarness : IAsyncDisposable
 
     private static async Task<FeedHarness> StartAsync(string scenario, string directory)
     {
-        var host = await SimulatorHost.StartAsync(new SimulatorOptions { Scenario = scenario, Port = 0, HistoryCapacity = 50, BookmarkInterval = TimeSpan.FromMilliseconds(500) }, CancellationToken.None)
+        var host = await InProcessHosts.StartSimulatorAsync(new SimulatorOptions { Scenario = scenario, Port = 0, HistoryCapacity = 50, BookmarkInterval = TimeSpan.FromMilliseconds(500) }, CancellationToken.None)
             .WaitAsync(TestTimeouts.Default);
         host.WriteKubeconfig(Path.Combine(directory, "kubeconfig"));
         var client = KubernetesClientFactory.Create(new ClusterConnectionOptions

@@ -19,7 +19,7 @@ public sealed class BgpStatusSimulatorTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static Task<SimulatorHost> StartAsync(string scenario) =>
-        SimulatorHost.StartAsync(new SimulatorOptions
+        InProcessHosts.StartSimulatorAsync(new SimulatorOptions
         {
             Scenario = scenario,
             Port = 0,

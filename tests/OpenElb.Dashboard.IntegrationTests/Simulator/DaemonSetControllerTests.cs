@@ -292,7 +292,7 @@ public sealed class DaemonSetControllerTests
                 CrashLoopRestartInterval = TimeSpan.FromMilliseconds(150),
                 ControllerResyncInterval = resync ?? TimeSpan.FromSeconds(5),
             };
-            return new Sim(await SimulatorHost.StartAsync(options, Ct).WaitAsync(TestTimeouts.Default, Ct));
+            return new Sim(await InProcessHosts.StartSimulatorAsync(options, Ct).WaitAsync(TestTimeouts.Default, Ct));
         }
 
         public async Task<Kubectl.Result> KubectlAsync(params string[] args) =>

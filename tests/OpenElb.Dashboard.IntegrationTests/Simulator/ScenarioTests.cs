@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using OpenElb.Dashboard.Simulator;
-using OpenElb.Dashboard.Simulator.Hosting;
 using OpenElb.Dashboard.Simulator.Scenarios;
 using OpenElb.Dashboard.Simulator.Store;
 
@@ -31,7 +30,7 @@ public sealed class ScenarioTests
     [InlineData("large", 5000)]
     public async Task Start_ShippedScenario_KubectlGetsEveryNode(string scenario, int nodes)
     {
-        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions { Scenario = scenario, Port = 0 }, Ct)
+        await using var host = await InProcessHosts.StartSimulatorAsync(new SimulatorOptions { Scenario = scenario, Port = 0 }, Ct)
             .WaitAsync(TestTimeouts.Default, Ct);
         var directory = Directory.CreateTempSubdirectory("openelb-scenario-");
         try

@@ -15,7 +15,7 @@ public sealed class SimulatorFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Host = await SimulatorHost.StartAsync(new SimulatorOptions { Scenario = "seed", Port = 0, HistoryCapacity = 50 }, CancellationToken.None)
+        Host = await InProcessHosts.StartSimulatorAsync(new SimulatorOptions { Scenario = "seed", Port = 0, HistoryCapacity = 50 }, CancellationToken.None)
             .WaitAsync(TestTimeouts.Default);
         Host.WriteKubeconfig(KubeconfigPath);
     }

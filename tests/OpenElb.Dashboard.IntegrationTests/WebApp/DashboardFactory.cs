@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using OpenElb.Dashboard.Components;
 using OpenElb.Dashboard.Core.Abstractions;
 using OpenElb.Dashboard.Hosting;
@@ -84,6 +85,10 @@ internal sealed class DashboardFactory(IReadOnlyDictionary<string, string?> sett
         scope.ServiceProvider.GetRequiredService<OpenElb.Dashboard.Auth.CurrentUser>().Set(user ?? OpenElb.Dashboard.Auth.DashboardPrincipal.Local(authorization));
         return scope;
     }
+
+    // One in-process host at a time: see InProcessHosts (a demo-mode simulator or a test's simulator built while another
+    // factory resolved its host was taken for that factory's dashboard).
+    protected override IHost CreateHost(IHostBuilder builder) => InProcessHosts.Build(() => base.CreateHost(builder));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

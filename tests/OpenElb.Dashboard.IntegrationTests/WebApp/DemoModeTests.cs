@@ -4,7 +4,6 @@ using OpenElb.Dashboard.Audit;
 using OpenElb.Dashboard.IntegrationTests.Simulator;
 using OpenElb.Dashboard.Kubernetes;
 using OpenElb.Dashboard.Simulator;
-using OpenElb.Dashboard.Simulator.Hosting;
 
 namespace OpenElb.Dashboard.IntegrationTests.WebApp;
 
@@ -74,7 +73,7 @@ public sealed class DemoModeTests
     public async Task Kubeconfig_ExternalSimulator_ConnectsWithoutSimulatedBanner()
     {
         var directory = Path.Combine(Path.GetTempPath(), "openelb-app-kc-" + Guid.NewGuid().ToString("N"));
-        await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { Scenario = "seed", Port = 0 }, TestContext.Current.CancellationToken);
+        await using var simulator = await InProcessHosts.StartSimulatorAsync(new SimulatorOptions { Scenario = "seed", Port = 0 }, TestContext.Current.CancellationToken);
         var kubeconfig = Path.Combine(directory, "kubeconfig");
         simulator.WriteKubeconfig(kubeconfig);
         await using var app = new DashboardFactory(new Dictionary<string, string?>
