@@ -8,7 +8,8 @@ namespace OpenElb.Dashboard.Components.Markup;
 /// <summary>One router card of the overview, as finished HTML.</summary>
 /// <param name="Router">The group's name (the card's <c>data-router</c>).</param>
 /// <param name="Html">The card.</param>
-public sealed record OverviewCard(string Router, MarkupString Html);
+/// <param name="Problem">The group has fewer than two working speakers or sessions (degraded or critical).</param>
+public sealed record OverviewCard(string Router, MarkupString Html, bool Problem = false);
 
 /// <summary>
 /// The overview's router cards as static HTML, built once per view for every circuit. At 5,000 nodes the overview
@@ -47,7 +48,7 @@ public static class OverviewCards
                 {
                     html = old;
                 }
-                return new OverviewCard(card.Group.Name, new MarkupString(html));
+                return new OverviewCard(card.Group.Name, new MarkupString(html), card.Group.Redundancy != RedundancyState.Ok);
             }).ToList();
             var computed = new Computed(groupingLabel, cards);
             s_byView.AddOrUpdate(view, computed);
