@@ -93,7 +93,12 @@ public static class DashboardHostingExtensions
         app.MapStaticAssets().AllowAnonymous();
         // The security headers (SecurityHeaders) carry the whole content security policy, frame-ancestors 'none'
         // included; Blazor's own second policy header (frame-ancestors 'self') would only say less.
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(static options => options.ContentSecurityFrameAncestorsPolicy = null);
+        var compression = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.WebSocketCompression;
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options =>
+        {
+            options.ContentSecurityFrameAncestorsPolicy = null;
+            options.DisableWebSocketCompression = !compression;
+        });
         app.MapAuditEndpoints();
         app.MapChangesApi();
         // Probes cannot sign in.
