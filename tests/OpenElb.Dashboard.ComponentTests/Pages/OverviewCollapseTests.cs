@@ -55,7 +55,7 @@ public sealed class OverviewCollapseTests : DashboardTestContext
         Assert.Equal(["leaf-07", "leaf-29", "leaf-00", "leaf-01"], shown[..4]);
         Assert.Equal("leaf-22", shown[^1]);
         var more = cut.Find("[data-banner=more-routers]");
-        Assert.Contains("6 more routers not shown, all OK", more.TextContent, StringComparison.Ordinal);
+        Assert.Contains("6 more routers not shown, all OK (at least 2 sessions established each)", more.TextContent, StringComparison.Ordinal);
         var button = cut.Find("[data-link=all-routers]");
         Assert.Contains("Show all 30 routers", button.TextContent, StringComparison.Ordinal);
         Assert.EndsWith("?routers=all", button.GetAttribute("href"), StringComparison.Ordinal);

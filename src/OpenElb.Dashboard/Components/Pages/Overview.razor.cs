@@ -84,9 +84,10 @@ public partial class Overview
         return (shown, cards.Count - shown.Count);
     }
 
+    // The minimum is the one the topology judged by (Dashboard:MinSpeakersPerRouter).
     private string HiddenCardsText => View.Topology.GroupKind == RouterGroupKind.BgpPeer
-        ? $"{Words.Count(_hiddenCards, "more router")} not shown, all OK (at least two sessions established each). Every degraded or critical router is shown above."
-        : $"{Words.Count(_hiddenCards, "more group")} not shown, all OK (at least two speakers ready each). Every degraded or critical group is shown above.";
+        ? $"{Words.Count(_hiddenCards, "more router")} not shown, all OK (at least {Words.Count(DashboardOptions.Value.MinSpeakersPerRouter, "session")} established each). Every degraded or critical router is shown above."
+        : $"{Words.Count(_hiddenCards, "more group")} not shown, all OK (at least {Words.Count(DashboardOptions.Value.MinSpeakersPerRouter, "speaker")} ready each). Every degraded or critical group is shown above.";
 
     private string AllCardsHref => Navigation.GetUriWithQueryParameter("routers", "all");
 
