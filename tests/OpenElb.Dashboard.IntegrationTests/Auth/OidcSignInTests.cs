@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using OpenElb.Dashboard.IntegrationTests.Simulator;
 
 namespace OpenElb.Dashboard.IntegrationTests.Auth;
 
@@ -111,7 +112,8 @@ public sealed class OidcSignInTests : IAsyncLifetime
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
-            _app = builder.Build();
+            // Built through the gate: a host built at the moment a WebApplicationFactory resolves its own is taken for it.
+            _app = InProcessHosts.Build(builder.Build);
             var signing = new RsaSecurityKey(_key) { KeyId = "k1" };
             _app.MapGet("/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
             {

@@ -29,7 +29,8 @@ public sealed class ObservedHostingTests
         builder.Services.AddSingleton<IClusterState>(cluster.Feed);
         builder.Services.AddKubernetesFieldManagerLookup();
         builder.Services.AddAuditLog(o => o.DatabasePath = directory.File("audit.db"));
-        using var host = builder.Build();
+        // Built through the gate: a host built at the moment a WebApplicationFactory resolves its own is taken for it.
+        using var host = InProcessHosts.Build(builder.Build);
         var log = host.Services.GetRequiredService<SqliteAuditLog>();
         await log.InitializeAsync(TestContext.Current.CancellationToken).WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
         var subscribers = cluster.Feed.SubscriberCount;
