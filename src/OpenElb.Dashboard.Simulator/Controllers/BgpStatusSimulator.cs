@@ -522,7 +522,8 @@ internal sealed class BgpStatusSimulator : BackgroundService
         }
     }
 
-    /// <summary>A speaker pod that writes status (bound, not terminating, a speaker by its labels, Running and Ready).</summary>
+    /// <summary>A speaker pod (its labels checked by <see cref="IsSpeakerPodOn"/>) that writes status: bound, not
+    /// terminating, Running and Ready.</summary>
     private sealed record SpeakerPod(string Node, string Uid)
     {
         // Under the store lock, on the stored object: reads only, keeps only strings; null for a pod that writes nothing.
@@ -531,8 +532,7 @@ internal sealed class BgpStatusSimulator : BackgroundService
             var meta = pod["metadata"] as JsonObject;
             var node = Str(pod["spec"]?["nodeName"]);
             var uid = Str(meta?["uid"]);
-            if (string.IsNullOrEmpty(node) || string.IsNullOrEmpty(uid) || meta?["deletionTimestamp"] is not null
-                || !IsSpeaker(ToLabelSet(meta?["labels"]) ?? LabelSet.Empty) || !IsRunningAndReady(pod))
+            if (string.IsNullOrEmpty(node) || string.IsNullOrEmpty(uid) || meta?["deletionTimestamp"] is not null || !IsRunningAndReady(pod))
             {
                 return null;
             }

@@ -9,8 +9,8 @@ namespace OpenElb.Dashboard.IntegrationTests.Simulator;
 /// one it sees: a simulator host built at that moment by another test, or by another dashboard's demo mode, was taken
 /// for the dashboard and given a test server (the simulator then had no address: "Sequence contains no elements"; the
 /// factory a disposed container: ObjectDisposedException). Both were seen on clean-clone CI runs. Every host a test
-/// builds goes through here: the OIDC tests' fake provider and ObservedHostingTests' generic host too (the
-/// ObjectDisposedException came back from them on a clean-clone run in session 11).
+/// builds must go through here, including plain ones such as the OIDC tests' fake provider and ObservedHostingTests'
+/// generic host: built beside the gate, they brought the ObjectDisposedException back.
 /// </summary>
 internal static class InProcessHosts
 {
